@@ -1,0 +1,81 @@
+# LSTM anomaly detection, step by step: the two commands a learner needs are
+#   make lab    set up .venv and open JupyterLab on notebooks/
+#   make test   set up .venv and run every check (lint, unit tests, every notebook)
+# Everything is installed into .venv/ and cached under .cache/, inside this folder.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-pyproject
+
+# Keep caches and per-user state inside the repository.
+export PIP_CACHE_DIR   := $(CURDIR)/.cache/pip
+export KERAS_HOME      := $(CURDIR)/.cache/keras
+export MPLCONFIGDIR    := $(CURDIR)/.cache/matplotlib
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+# NAB data for notebook 3: use the offline copy beside the project when there is one.
+NAB_SHARED := $(abspath $(CURDIR)/../shared/data/nab)
+ifneq ($(wildcard $(NAB_SHARED)/labels/combined_windows.json),)
+export LSTM_HELPERS_DATA ?= $(NAB_SHARED)
+endif
+
+# Per-cell timeout for notebooks under test, in seconds.
+NB_TIMEOUT ?= 600
+
+.PHONY: help venv lab test lint format unit nbtest notebooks bench check-env exercises clean
+
+help:
+	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
+	@echo "make test       set up .venv and run lint, unit tests and every notebook"
+	@echo "make notebooks  re-execute every notebook in place, in order, from a fresh kernel"
+	@echo "make bench      run the benchmarks and rewrite benchmarks/results.md"
+	@echo "make check-env  print OK or FAIL for every pinned package"
+	@echo "make format     apply ruff's fixes and formatting"
+	@echo "make clean      remove .venv, caches and build output"
+
+# (Re)install whenever pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; \
+	  sys.exit(0 if (3, 10) <= v <= (3, 12) else f"Python 3.10-3.12 needed, found {sys.version.split()[0]}: run make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+nbtest: $(STAMP)
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) notebooks
+
+test: lint unit nbtest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py --in-place
+
+exercises: $(STAMP)
+	$(BIN)/python tools/exercises.py --write
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+check-env: $(STAMP)
+	$(BIN)/python tools/check_env.py
+
+clean:
+	rm -rf $(VENV) .cache build .pytest_cache .ruff_cache .hypothesis
