@@ -46,7 +46,7 @@ def render(pairs: list[tuple[str, str]]) -> str:
         "# GENERATED from pyproject.toml by tools/sync_env.py: edit the pins there, then run",
         "#   python tools/sync_env.py",
         "# binder/environment.yml is an identical copy, which Binder (repo2docker) installs.",
-        "# Test tools (pytest, nbmake, ruff, ...) are not here: `pip install -e '.[test]'` adds them.",
+        "# Test tools (pytest, nbmake, ruff...) are not here: pip install -e '.[test]' adds them.",
         f"name: {ENV_NAME}",
         "channels:",
         "  - conda-forge",
