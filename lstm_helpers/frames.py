@@ -56,27 +56,27 @@ def to_long(array: ArrayLike, feature_names: Sequence[str] | None = None) -> pd.
     pandas.DataFrame, n_windows * n_features * n_timesteps rows
         Columns ``row`` (window index), ``feature``, ``timestep`` (``t0, t1, ...``),
         ``value``, and ``label`` = ``f"{feature}_{timestep}"``. Rows are ordered by
-        window, then feature, then timestep.
+        window, then feature, then timestep. The text columns are categoricals, so
+        memory grows with the number of values, not with Python strings per row.
     """
     arr = _model_array(array, "array")
     n_windows, n_timesteps, n_features = arr.shape
     names = _feature_names(feature_names, n_features)
     # (window, feature, timestep) order, C-contiguous, so ravel lines up with the index.
     values = np.ascontiguousarray(arr.transpose(0, 2, 1)).ravel()
-    feature = np.tile(np.repeat(np.array(names, dtype=object), n_timesteps), n_windows)
-    timestep = np.tile(
-        np.array([f"t{t}" for t in range(n_timesteps)], dtype=object), n_windows * n_features
-    )
-    label = np.tile(
-        np.array([f"{n}_t{t}" for n in names for t in range(n_timesteps)], dtype=object), n_windows
-    )
+    # Text columns are categoricals: small integer codes per row, each string stored once.
+    per_window = n_features * n_timesteps
+    label_codes = np.tile(np.arange(per_window, dtype=np.int32), n_windows)
+    labels = [f"{n}_t{t}" for n in names for t in range(n_timesteps)]
     return pd.DataFrame(
         {
-            "row": np.repeat(np.arange(n_windows), n_features * n_timesteps),
-            "feature": feature,
-            "timestep": timestep,
+            "row": np.repeat(np.arange(n_windows), per_window),
+            "feature": pd.Categorical.from_codes(label_codes // n_timesteps, names),
+            "timestep": pd.Categorical.from_codes(
+                label_codes % n_timesteps, [f"t{t}" for t in range(n_timesteps)]
+            ),
             "value": values,
-            "label": label,
+            "label": pd.Categorical.from_codes(label_codes, labels),
         },
         columns=_LONG_COLUMNS,
     )
@@ -106,8 +106,9 @@ def to_wide(df_long: pd.DataFrame) -> pd.DataFrame:
     if df_long.duplicated(["row", "label"]).any():
         raise ValueError("df_long has repeated (row, label) pairs; each must appear once")
     wide = df_long.pivot(index="row", columns="label", values="value")
-    wide = wide[pd.unique(df_long["label"])]
-    wide.columns.name = None
+    order = pd.unique(df_long["label"])
+    wide = wide[list(order)]
+    wide.columns = pd.Index([str(c) for c in wide.columns])
     return wide
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks for `make bench`: the helpers against walkthrough-style code, scaling, notebooks."""
