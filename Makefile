@@ -24,14 +24,13 @@ endif
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
 
-.PHONY: help venv lab test lint format unit nbtest notebooks bench check-env exercises clean
+.PHONY: help venv lab test lint format unit nbtest notebooks bench exercises clean
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv and run lint, unit tests and every notebook"
 	@echo "make notebooks  re-execute every notebook in place, in order, from a fresh kernel"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/results.md"
-	@echo "make check-env  print OK or FAIL for every pinned package"
 	@echo "make format     apply ruff's fixes and formatting"
 	@echo "make clean      remove .venv, caches and build output"
 
@@ -73,9 +72,6 @@ exercises: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
-
-check-env: $(STAMP)
-	$(BIN)/python tools/check_env.py
 
 clean:
 	rm -rf $(VENV) .cache build .pytest_cache .ruff_cache .hypothesis
