@@ -158,22 +158,40 @@ def error_frame(data: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.DataFr
     check_finite(pred, "yhat")
     n_horizon = pred.shape[1]
 
-    # actual[w, t, f] = data[w + n_timesteps + t, f], NaN past the end: pad, then view.
-    padded = np.concatenate([arr[n_timesteps:], np.full((n_horizon, n_features), np.nan)])
-    actual = np.lib.stride_tricks.sliding_window_view(padded, n_horizon, axis=0)[:n_windows]
-    errors = actual.transpose(0, 2, 1) - pred  # (n_windows, n_horizon, n_features)
+    n_aggs = len(AGGREGATES)
+    block = n_features * n_horizon
 
-    # Aggregates across features only, on a contiguous array, before any frame exists.
-    med = np.median(errors, axis=2)
-    lo, hi = errors.min(axis=2), errors.max(axis=2)
-    aggs = np.stack([errors.mean(axis=2), med, lo, hi, hi - lo], axis=2)  # (w, t, agg)
+    # The result is filled in place, one column block at a time, in a single array whose
+    # columns are contiguous (Fortran order): pandas then wraps it without a copy, and
+    # every reduction below runs across a short outer axis of contiguous rows.
+    out = np.empty((n_windows, n_features + 2 * block + n_horizon * n_aggs), order="F")
+    cols = out.T  # C-contiguous view, one row per column of the result
+    cols[:n_features] = arr[n_timesteps - 1 :].T
+    yhat_cols = cols[n_features : n_features + block].reshape(n_features, n_horizon, n_windows)
+    yhat_cols[...] = pred.transpose(2, 1, 0)  # feature-major (f, t)
+    err = cols[n_features + block : n_features + 2 * block].reshape(
+        n_features, n_horizon, n_windows
+    )
+    # actual[f, t, w] = data[w + n_timesteps + t, f], NaN past the end: pad, then view.
+    padded = np.full((n_features, n_windows - 1 + n_horizon), np.nan)
+    padded[:, : n_rows - n_timesteps] = arr[n_timesteps:].T
+    actual = np.lib.stride_tricks.sliding_window_view(padded, n_windows, axis=1)
+    np.subtract(actual, yhat_cols, out=err)
 
-    blocks = [
-        arr[n_timesteps - 1 :],
-        pred.transpose(0, 2, 1).reshape(n_windows, -1),  # feature-major f, t
-        errors.transpose(0, 2, 1).reshape(n_windows, -1),
-        aggs.reshape(n_windows, -1),  # horizon-major t, agg
-    ]
+    # Aggregates across features only (the outer axis of err), horizon-major (t, agg).
+    aggs = cols[n_features + 2 * block :].reshape(n_horizon, n_aggs, n_windows)
+    np.mean(err, axis=0, out=aggs[:, 0])
+    mid = n_features // 2
+    if n_features % 2:
+        aggs[:, 1] = np.partition(err, mid, axis=0)[mid]
+    else:
+        part = np.partition(err, [mid - 1, mid], axis=0)
+        np.add(part[mid - 1], part[mid], out=aggs[:, 1])
+        aggs[:, 1] *= 0.5
+    np.min(err, axis=0, out=aggs[:, 2])
+    np.max(err, axis=0, out=aggs[:, 3])
+    np.subtract(aggs[:, 3], aggs[:, 2], out=aggs[:, 4])
+
     steps = [f"t{t}" for t in range(n_horizon)]
     columns = (
         names
@@ -184,4 +202,5 @@ def error_frame(data: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.DataFr
     out_index = (
         index[n_timesteps - 1 :] if index is not None else pd.RangeIndex(n_timesteps - 1, n_rows)
     )
-    return pd.DataFrame(np.concatenate(blocks, axis=1), index=out_index, columns=columns)
+    # copy=False: ``out`` is ours alone, so the frame may own it as it is.
+    return pd.DataFrame(out, index=out_index, columns=columns, copy=False)
