@@ -417,6 +417,8 @@ def update_readme(nb_rows) -> None:
         return
     new_lines = []
     for line in block.group(1).splitlines():
+        if line.startswith("Measured by `make bench`") or not line.strip():
+            continue
         match = re.search(r"notebooks/([^)]+\.ipynb)", line)
         row = next(
             (r for r in nb_rows if match and r["notebook"] == Path(match.group(1)).name), None
@@ -431,6 +433,12 @@ def update_readme(nb_rows) -> None:
             )
             line = "|".join(cells)
         new_lines.append(line)
+    new_lines += [
+        "",
+        f"Measured by `make bench` on {dt.date.today().isoformat()}, on {machine().split(';')[0]}: each "
+        "notebook run headless from a fresh kernel, TensorFlow import included; memory is "
+        "the kernel's peak resident set.",
+    ]
     text = text[: block.start(1)] + "\n".join(new_lines) + "\n" + text[block.end(1) :]
     readme.write_text(text)
     print("README notebook table updated")
