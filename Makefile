@@ -24,7 +24,7 @@ endif
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
 
-.PHONY: help venv lab test lint format unit nbtest notebooks bench exercises clean
+.PHONY: help venv lab test lint format unit nbtest browser notebooks bench exercises check-env screenshots clean
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
@@ -53,12 +53,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -m "not browser"
+
+# Each tutorial notebook run through JupyterLab's UI in headless Chromium (skipped when
+# /usr/bin/chromium is missing, except under CI=true).
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests -m browser
 
 nbtest: $(STAMP)
 	$(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) notebooks
 
-test: lint unit nbtest
+test: lint unit nbtest browser
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -35,10 +35,11 @@ def test_setup_runs_only_when_pyproject_changes(root, tmp_path):
     assert "pip install" in _dry_run(tmp_path)
 
 
-def test_test_target_runs_lint_unit_then_notebooks(root):
+def test_test_target_runs_lint_unit_notebooks_then_browser(root):
     out = _dry_run(root, "test")
     order = [out.find("ruff check"), out.find("ruff format --check"), out.find("pytest tests")]
     order.append(out.find("--nbmake"))
+    order.append(out.find("-m browser"))
     assert -1 not in order, out
     assert order == sorted(order), out
     assert "--nbmake-timeout=" in out
@@ -49,3 +50,9 @@ def test_ci_runs_the_readme_test_command(root):
     ci = (root / ".ci" / "run").read_text()
     assert "make test" in readme
     assert any(line.strip() == "make test" for line in ci.splitlines())
+
+
+def test_ci_installs_chromium_from_debian_only(root):
+    ci = (root / ".ci" / "run").read_text()
+    assert "apt-get install" in ci and "chromium" in ci
+    assert "playwright install" not in ci
