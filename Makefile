@@ -30,6 +30,7 @@ help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv and run lint, unit tests and every notebook"
 	@echo "make notebooks  re-execute every notebook in place, in order, from a fresh kernel"
+	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/results.md"
 	@echo "make format     apply ruff's fixes and formatting"
 	@echo "make clean      remove .venv, caches and build output"
@@ -74,6 +75,10 @@ notebooks: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python tools/exercises.py --write
+
+# OK or FAIL for every pinned package (and the test tools), against pyproject.toml.
+check-env: $(STAMP)
+	$(BIN)/python tools/check_env.py --all
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
