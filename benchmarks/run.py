@@ -405,43 +405,49 @@ def report(helper_rows, scaling, tf_floor, nb_rows, budget) -> str:
     return "\n".join(lines)
 
 
-def update_readme(nb_rows) -> None:
-    """Rewrite the run-time and memory cells of the README's notebook table."""
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    block = re.search(
-        r"<!-- bench:notebooks:start -->\n(.*?)<!-- bench:notebooks:end -->", text, re.S
-    )
-    if block is None:
-        print("README has no bench:notebooks markers; not updated")
-        return
-    new_lines = []
-    for line in block.group(1).splitlines():
-        if line.startswith("Measured by `make bench`") or not line.strip():
-            continue
-        match = re.search(r"notebooks/([^)]+\.ipynb)", line)
-        row = next(
-            (r for r in nb_rows if match and r["notebook"] == Path(match.group(1)).name), None
+#: Files whose notebook tables ``make bench`` rewrites, between the bench markers.
+TABLE_FILES = ("README.md", "docs/instructor-guide.md")
+
+
+def update_tables(nb_rows) -> None:
+    """Rewrite the run-time and memory cells of the notebook tables in TABLE_FILES."""
+    for name in TABLE_FILES:
+        path = ROOT / name
+        text = path.read_text()
+        block = re.search(
+            r"<!-- bench:notebooks:start -->\n(.*?)<!-- bench:notebooks:end -->", text, re.S
         )
-        if row and row["seconds"] is not None:
-            cells = line.split("|")
-            cells[-3] = f" {row['seconds']:.0f} s "
-            cells[-2] = (
-                f" {row['peak_rss_mb'] / 1024:.2f} GB "
-                if row["peak_rss_mb"] >= 1024
-                else f" {row['peak_rss_mb']:.0f} MB "
+        if block is None:
+            print(f"{name} has no bench:notebooks markers; not updated")
+            continue
+        new_lines = []
+        for line in block.group(1).splitlines():
+            if line.startswith("Measured by `make bench`") or not line.strip():
+                continue
+            match = re.search(r"notebooks/([^)]+\.ipynb)", line)
+            row = next(
+                (r for r in nb_rows if match and r["notebook"] == Path(match.group(1)).name),
+                None,
             )
-            line = "|".join(cells)
-        new_lines.append(line)
-    new_lines += [
-        "",
-        f"Measured by `make bench` on {dt.date.today().isoformat()}, on {machine().split(';')[0]}: each "
-        "notebook run headless from a fresh kernel, TensorFlow import included; memory is "
-        "the kernel's peak resident set.",
-    ]
-    text = text[: block.start(1)] + "\n".join(new_lines) + "\n" + text[block.end(1) :]
-    readme.write_text(text)
-    print("README notebook table updated")
+            if row and row["seconds"] is not None:
+                cells = line.split("|")
+                cells[-3] = f" {row['seconds']:.0f} s "
+                cells[-2] = (
+                    f" {row['peak_rss_mb'] / 1024:.2f} GB "
+                    if row["peak_rss_mb"] >= 1024
+                    else f" {row['peak_rss_mb']:.0f} MB "
+                )
+                line = "|".join(cells)
+            new_lines.append(line)
+        new_lines += [
+            "",
+            f"Measured by `make bench` on {dt.date.today().isoformat()}, on "
+            f"{machine().split(';')[0]}: each notebook run headless from a fresh kernel, "
+            "TensorFlow import included; memory is the kernel's peak resident set.",
+        ]
+        text = text[: block.start(1)] + "\n".join(new_lines) + "\n" + text[block.end(1) :]
+        path.write_text(text)
+        print(f"{name}: notebook table updated")
 
 
 def main(argv=None) -> int:
@@ -513,5 +519,5 @@ def main(argv=None) -> int:
             plot_scaling(*scaling, HERE / "scaling.png")
             print("wrote benchmarks/scaling.png")
         if "notebooks" in parts:
-            update_readme(nb_rows)
+            update_tables(nb_rows)
     return 0
