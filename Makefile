@@ -1,6 +1,6 @@
 # LSTM anomaly detection, step by step: the two commands a learner needs are
 #   make lab    set up .venv and open JupyterLab on notebooks/
-#   make test   set up .venv and run every check (lint, unit tests, every notebook)
+#   make test   set up .venv and run every check (lint, unit tests, notebooks, browser)
 # Everything is installed into .venv/ and cached under .cache/, inside this folder.
 
 PYTHON ?= python3
@@ -28,8 +28,10 @@ NB_TIMEOUT ?= 600
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
-	@echo "make test       set up .venv and run lint, unit tests and every notebook"
+	@echo "make test       set up .venv; lint, unit tests, every notebook, JupyterLab in Chromium"
 	@echo "make notebooks  re-execute every notebook in place, in order, from a fresh kernel"
+	@echo "make browser    run each tutorial in JupyterLab in headless Chromium"
+	@echo "make screenshots  refresh docs/screenshots/ from the browser test"
 	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/results.md"
 	@echo "make format     apply ruff's fixes and formatting"
@@ -75,6 +77,10 @@ notebooks: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python tools/exercises.py --write
+
+# The README's small screenshots, from the browser test's full-size ones.
+screenshots: browser
+	$(BIN)/python tools/screenshots.py
 
 # OK or FAIL for every pinned package (and the test tools), against pyproject.toml.
 check-env: $(STAMP)
