@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_tool
 
 sys.path.insert(0, str(ROOT / "tools"))
 import badges
@@ -27,11 +27,7 @@ def _rel(path: Path) -> str:
 
 
 def test_badges_and_install_cells_are_up_to_date():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "badges.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool("badges.py", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, run_tool
 
 sys.path.insert(0, str(ROOT / "tools"))
 import check_env
 
 
 def test_project_environment_passes():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "check_env.py"), "--all"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool("check_env.py", "--all")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line[:4].strip() in {"OK", "FAIL"}]
     assert lines and all(line.startswith("OK") for line in lines), result.stdout

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -12,6 +9,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 import yaml
 from packaging.requirements import Requirement
+
+from conftest import run_tool
 
 
 def _pyproject(root):
@@ -63,11 +62,7 @@ def test_binder_environment_is_identical_to_root(root):
 
 
 def test_environment_files_are_generated_from_pyproject(root):
-    result = subprocess.run(
-        [sys.executable, str(root / "tools" / "sync_env.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool("sync_env.py", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
