@@ -209,6 +209,11 @@ def run_all_in_lab(page, lab, name: str) -> nbformat.NotebookNode:
         }""",
         timeout=120_000,
     )
+    # Collapse the file browser (View → Appearance → Show Left Sidebar): wider screenshots.
+    if page.locator("#jp-left-stack:visible").count():
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^View$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Appearance$")).hover()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Show Left Sidebar$")).click()
     n_code = len(page.locator(".jp-NotebookPanel:visible .jp-CodeCell").all())
     assert n_code > 0, f"{name}: no code cells rendered"
 
