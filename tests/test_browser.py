@@ -93,7 +93,7 @@ def _stripped_copy(src: Path, dest: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A running JupyterLab on a stripped copy of the notebooks: (base_url, token, folder)."""
+    """A running JupyterLab on a stripped copy of the notebooks: (base_url, token, folder, home)."""
     _need_browser()
     tmp = tmp_path_factory.mktemp("lab")
     work = tmp / "notebooks"
