@@ -9,6 +9,14 @@ The models live in the notebooks; this package holds what they share:
 * :mod:`lstm_helpers.data` – the synthetic series of notebooks 1 and 2.
 """
 
+from .baselines import (
+    persistence_error,
+    range_check,
+    rolling_zscore,
+    seasonal_profile,
+    seasonal_residual,
+    static_zscore,
+)
 from .data import SineData, break_segment, sine_with_spikes, smooth_random_metrics
 from .frames import error_frame, to_long, to_wide
 from .scoring import (
@@ -32,10 +40,16 @@ __all__ = [
     "make_windows",
     "mean_std_threshold",
     "per_step_errors",
+    "persistence_error",
     "precision_recall_f1",
     "quantile_threshold",
+    "range_check",
+    "rolling_zscore",
+    "seasonal_profile",
+    "seasonal_residual",
     "sine_with_spikes",
     "smooth_random_metrics",
+    "static_zscore",
     "to_long",
     "to_wide",
     "window_mae",
