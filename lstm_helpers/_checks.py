@@ -26,6 +26,12 @@ def as_float_array(obj: Any, name: str) -> np.ndarray:
     """Convert ``obj`` to a float ndarray, or raise ``TypeError`` if it is not numeric."""
     if isinstance(obj, (str, bytes)) or obj is None:
         raise TypeError(f"{name} must be a numeric array-like; got {describe(obj)}")
+    if isinstance(obj, np.ma.MaskedArray):
+        # np.asarray would silently drop the mask and use the hidden values.
+        raise TypeError(
+            f"{name} must be a plain array; got a numpy masked array. Fill the masked values "
+            "yourself first, e.g. arr.filled(np.nan), and drop or interpolate them."
+        )
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         arr = obj.to_numpy()
     else:
@@ -36,7 +42,8 @@ def as_float_array(obj: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} must hold numbers; got dtype {arr.dtype} ({describe(obj)})")
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-    return arr.astype(np.float64, copy=False) if arr.dtype.kind in "biu" else arr
+    # Always float64: float16/float32 sums overflow or lose precision silently.
+    return arr.astype(np.float64, copy=False)
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:
@@ -83,3 +90,12 @@ def check_ndim(arr: np.ndarray, ndims: tuple[int, ...], name: str, layout: str) 
     """Raise ``ValueError`` unless ``arr.ndim`` is one of ``ndims``."""
     if arr.ndim not in ndims:
         raise ValueError(f"{name} must have shape {layout}; got {arr.ndim}-D shape {arr.shape}")
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float, else raise (NaN and inf thresholds are useless)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    return float(value)

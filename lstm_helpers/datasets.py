@@ -44,7 +44,7 @@ NAB_SHA256: dict[str, str] = {
     "data/realKnownCause/nyc_taxi.csv": "d8fa6f7f0734bf5c8be12c52a94e20a82664c397d9dec4449156bd453d32856d",
 }
 
-Window = tuple[pd.Timestamp, pd.Timestamp]
+Span = tuple[pd.Timestamp, pd.Timestamp]
 
 
 class NabError(RuntimeError):
@@ -124,14 +124,14 @@ def nab_path(rel: str, data_home: str | os.PathLike | None = None, timeout: floa
     return target
 
 
-def load_nab_csv(path: str | os.PathLike, windows: list[Window] | None = None):
+def load_nab_csv(path: str | os.PathLike, spans: list[Span] | None = None):
     """Read any NAB-format CSV (columns ``timestamp,value``) from a local path.
 
     Parameters
     ----------
     path : path
-    windows : list of (start, end), optional
-        Labelled anomaly windows to return alongside (converted to timestamps).
+    spans : list of (start, end), optional
+        Labelled anomaly spans to return alongside (converted to timestamps).
 
     Returns
     -------
@@ -139,7 +139,7 @@ def load_nab_csv(path: str | os.PathLike, windows: list[Window] | None = None):
         One column ``value`` (float), indexed by ``timestamp``, sorted and unique: of
         rows sharing a timestamp, the first is kept, and
         ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
-    windows : list of (pandas.Timestamp, pandas.Timestamp)
+    spans : list of (pandas.Timestamp, pandas.Timestamp)
     """
     df = pd.read_csv(path, parse_dates=["timestamp"], index_col="timestamp")
     if list(df.columns) != ["value"]:
@@ -152,12 +152,12 @@ def load_nab_csv(path: str | os.PathLike, windows: list[Window] | None = None):
     df = df[~df.index.duplicated(keep="first")].sort_index(kind="stable")
     df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
     df["value"] = df["value"].astype(float)
-    spans = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in (windows or [])]
+    spans = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in (spans or [])]
     return df, spans
 
 
 def load_nab(name: str, data_home: str | os.PathLike | None = None):
-    """One NAB series and its labelled anomaly windows.
+    """One NAB series and its labelled anomaly spans.
 
     Parameters
     ----------
@@ -171,8 +171,8 @@ def load_nab(name: str, data_home: str | os.PathLike | None = None):
     -------
     df : pandas.DataFrame, shape (n_rows, 1)
         Column ``value``, indexed by ``timestamp``.
-    windows : list of (pandas.Timestamp, pandas.Timestamp)
-        The labelled anomaly windows (NAB's ``combined_windows.json``), start and end
+    spans : list of (pandas.Timestamp, pandas.Timestamp)
+        The labelled anomaly spans (NAB's "windows", ``combined_windows.json``), start and end
         inclusive.
     """
     csv = nab_path(f"data/{name}", data_home)

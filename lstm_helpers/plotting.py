@@ -1,6 +1,8 @@
-"""Consistent, colour-blind-safe figures for the notebooks.
+"""Step 5 of the pipeline: consistent, colour-blind-safe figures for the notebooks.
 
 Colours are the Okabe–Ito palette, readable with every common form of colour blindness.
+Every plotting function takes ``ax=`` (a new figure when it is None) and returns the
+Axes it drew on, so figures compose: ``ax = plot_scores(...); shade_spans(spans, ax=ax)``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from ._checks import describe
+
 __all__ = [
     "COLORS",
     "CYCLE",
@@ -21,6 +25,7 @@ __all__ = [
     "plot_scores",
     "plot_series_with_points",
     "shade_mask",
+    "shade_spans",
 ]
 
 #: Okabe–Ito colours by name.
@@ -69,6 +74,10 @@ def plot_loss(
     ----------
     history : dict
         ``{"loss": [...], "val_loss": [...]}``; ``val_loss`` is optional.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     if "loss" not in history:
         raise ValueError(f"history must have a 'loss' key; got keys {sorted(history)}")
@@ -80,6 +89,22 @@ def plot_loss(
     ax.set(title=title, xlabel="epoch", ylabel="loss")
     ax.legend()
     return ax
+
+
+def _positions(obj: ArrayLike, n: int, name: str) -> np.ndarray:
+    """Integer positions in ``[0, n)``; a boolean mask would silently mark points 0 and 1."""
+    arr = np.asarray(obj)
+    if arr.dtype == np.bool_:
+        raise TypeError(
+            f"{name} must be integer positions, not a boolean mask; use np.flatnonzero({name})"
+        )
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    if not np.issubdtype(arr.dtype, np.integer) or arr.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D array of integer positions; got {describe(arr)}")
+    if arr.min() < 0 or arr.max() >= n:
+        raise ValueError(f"{name} must lie in [0, {n - 1}]; got min {arr.min()}, max {arr.max()}")
+    return arr.astype(np.intp)
 
 
 def plot_series_with_points(
@@ -99,19 +124,24 @@ def plot_series_with_points(
     x, y : array-like, shape (n_points,)
         The time axis and the values.
     points : array-like of int, shape (k,)
-        Positional indices of the points to mark.
+        Positional indices of the points to mark (a boolean mask is refused: convert it
+        with ``np.flatnonzero(mask)``).
     truth : array-like of int, optional
         Positional indices of the true anomalies, drawn as open circles.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     x = np.asarray(x)
     y = np.asarray(y)
     if x.shape != y.shape or x.ndim != 1:
         raise ValueError(f"x and y must be 1-D of equal length; got {x.shape} and {y.shape}")
-    idx = np.asarray(points, dtype=int)
+    idx = _positions(points, len(x), "points")
     ax = ax or plt.subplots()[1]
     ax.plot(x, y, color=COLORS["blue"], lw=1, label=label)
     if truth is not None:
-        t = np.asarray(truth, dtype=int)
+        t = _positions(truth, len(x), "truth")
         ax.scatter(
             x[t], y[t], s=140, facecolors="none", edgecolors=COLORS["black"], label="true anomaly"
         )
@@ -136,6 +166,10 @@ def plot_scores(
     ----------
     x, scores : array-like, shape (n,)
     threshold : float
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     ax = ax or plt.subplots()[1]
     ax.plot(x, scores, color=COLORS["orange"], lw=1, label=label)
@@ -146,20 +180,32 @@ def plot_scores(
 
 
 def shade_mask(
-    ax: Axes, x: ArrayLike, mask: ArrayLike, label: str = "true anomaly", color: str | None = None
-) -> None:
-    """Shade the spans of ``x`` where ``mask`` is True (for example a labelled anomaly window).
+    x: ArrayLike,
+    mask: ArrayLike,
+    ax: Axes | None = None,
+    label: str = "true anomaly",
+    color: str | None = None,
+) -> Axes:
+    """Shade the stretches of ``x`` where ``mask`` is True.
 
     Parameters
     ----------
     x : array-like, shape (n,)
         The plot's x values (numbers or datetimes).
     mask : array-like of bool, shape (n,)
+        For example ``lh.span_mask(index, spans)``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     x = np.asarray(x)
-    m = np.asarray(mask, dtype=bool)
+    m = np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise TypeError(f"mask must be boolean; got dtype {m.dtype}")
     if x.shape != m.shape:
         raise ValueError(f"x and mask must have the same shape; got {x.shape} and {m.shape}")
+    ax = ax or plt.subplots()[1]
     edges = np.flatnonzero(np.diff(np.concatenate([[0], m.astype(np.int8), [0]])))
     for i, (start, stop) in enumerate(zip(edges[::2], edges[1::2], strict=True)):
         ax.axvspan(
@@ -170,3 +216,34 @@ def shade_mask(
             lw=0,
             label=label if i == 0 else None,
         )
+    return ax
+
+
+def shade_spans(
+    spans: Sequence[tuple[object, object]],
+    ax: Axes | None = None,
+    label: str = "labelled anomaly",
+    color: str | None = None,
+) -> Axes:
+    """Shade every labelled span ``(start, end)`` in x units (timestamps or numbers).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = ax or plt.subplots()[1]
+    for i, span in enumerate(spans):
+        if len(span) != 2:
+            raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")
+        start, end = span
+        if end < start:
+            raise ValueError(f"spans[{i}] ends before it starts: ({start}, {end})")
+        ax.axvspan(
+            start,
+            end,
+            color=color or COLORS["sky"],
+            alpha=0.25,
+            lw=0,
+            label=label if i == 0 else None,
+        )
+    return ax

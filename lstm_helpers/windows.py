@@ -1,4 +1,4 @@
-"""Sliding windows over a time series, and mapping window results back to points.
+"""Step 1 of the pipeline: sliding windows over a time series, and a calibration split.
 
 Conventions used throughout:
 
@@ -11,15 +11,19 @@ Conventions used throughout:
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Any, TypeVar
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, as_series_2d, check_finite, check_ndim, check_positive_int
+from ._checks import as_series_2d, check_positive_int, describe
 
-__all__ = ["localise", "make_forecast_windows", "make_windows", "windows_to_points"]
+__all__ = ["calibration_split", "make_forecast_windows", "make_windows"]
+
+Series = TypeVar("Series", np.ndarray, pd.Series, pd.DataFrame)
 
 
 def _check_window_fits(n_rows: int, needed: int, what: str) -> None:
@@ -98,98 +102,54 @@ def make_forecast_windows(
     return X, Y
 
 
-def _per_step(errors: ArrayLike, name: str = "errors") -> np.ndarray:
-    """Validate window errors and reduce them to (n_windows, n_timesteps)."""
-    arr = as_float_array(errors, name)
-    check_ndim(
-        arr,
-        (2, 3),
-        name,
-        "(n_windows, n_timesteps) or (n_windows, n_timesteps, n_features)",
-    )
-    if 0 in arr.shape:
-        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
-    check_finite(arr, name)
-    return arr.mean(axis=2) if arr.ndim == 3 else arr
+def calibration_split(
+    series: Series, calibration_fraction: float, gap: int = 0
+) -> tuple[Series, Series]:
+    """Split normal data in time order into a part to fit on and a part to calibrate on.
 
-
-def windows_to_points(errors: ArrayLike, how: Literal["max", "mean"] = "max") -> np.ndarray:
-    """Per-point scores from per-window, per-step errors.
-
-    Each point is covered by up to ``n_timesteps`` windows; each of them has an error at
-    that point. This combines them, by ``max`` or ``mean``, into one score per point of
-    the original series.
+    A model's errors on the very rows it was trained on are optimistic (it has seen them),
+    so a threshold set on them is too low and flags too much. Fit the model (and any
+    scaler) on ``fit`` only, then set the threshold on the errors of ``calibration``,
+    normal data the model has never seen.
 
     Parameters
     ----------
-    errors : array-like, shape (n_windows, n_timesteps) or (n_windows, n_timesteps, n_features)
-        ``errors[w, t]`` is window ``w``'s error at point ``w + t`` (for example
-        ``abs(x - x_hat)``). A feature axis is averaged first.
-    how : {"max", "mean"}
-        ``"max"`` keeps a point's worst error: a spike stays on its own point.
-        ``"mean"`` averages them, which is smoother but lets a spike's error leak
-        onto neighbouring points that share windows with it.
+    series : numpy.ndarray, pandas.Series or DataFrame, shape (n_rows, ...)
+        Normal data in time order (rows are time steps).
+    calibration_fraction : float in (0, 1)
+        Share of the rows, at the end, that form the calibration part (rounded to whole
+        rows).
+    gap : int >= 0
+        Rows dropped between the two parts. Use ``n_timesteps - 1`` so that no window cut
+        from ``calibration`` shares a row with a window cut from ``fit``.
 
     Returns
     -------
-    numpy.ndarray, shape (n_windows + n_timesteps - 1,)
-        One score per point of the series the windows were cut from.
+    fit : same type as ``series``, rows ``0 .. n_fit - 1``
+    calibration : same type as ``series``, the last ``round(calibration_fraction * n_rows)``
+        rows. ``n_fit = n_rows - n_calibration - gap``; both parts are non-empty. For
+        pandas objects the index is kept (positions, not labels, are split).
     """
-    if how not in ("max", "mean"):
-        raise ValueError(f"how must be 'max' or 'mean'; got {how!r}")
-    per_step = _per_step(errors)
-    n_windows, n_timesteps = per_step.shape
-    n_points = n_windows + n_timesteps - 1
-    # covered[p, t] = error of window p - t at its step t (NaN where no such window).
-    # One vectorised assignment per step t: a loop over the window length, not the rows.
-    covered = np.full((n_points, n_timesteps), np.nan)
-    for t in range(n_timesteps):
-        covered[t : t + n_windows, t] = per_step[:, t]
-    if how == "max":
-        return np.nanmax(covered, axis=1)
-    return np.nanmean(covered, axis=1)
-
-
-def localise(errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
-    """The point inside each flagged window where its error is largest.
-
-    Parameters
-    ----------
-    errors : array-like, shape (n_windows, n_timesteps) or (n_windows, n_timesteps, n_features)
-        Per-step errors of every window (a feature axis is averaged first).
-    flagged : array-like
-        Either a boolean mask of shape (n_windows,) or integer window indices.
-
-    Returns
-    -------
-    numpy.ndarray of int, shape (n_detected,)
-        Sorted, unique point indices ``w + argmax_t errors[w, t]`` over the flagged
-        windows ``w``: many overlapping windows that share one spike collapse to that
-        spike's index.
-    """
-    per_step = _per_step(errors)
-    n_windows = per_step.shape[0]
-    flags = np.asarray(flagged)
-    if flags.dtype == np.bool_:
-        if flags.shape != (n_windows,):
-            raise ValueError(
-                f"a boolean flagged mask must have shape ({n_windows},), one per window; "
-                f"got shape {flags.shape}"
-            )
-        idx = np.flatnonzero(flags)
-    elif flags.size == 0:
-        idx = np.zeros(0, dtype=np.intp)
-    elif np.issubdtype(flags.dtype, np.integer):
-        if flags.ndim != 1:
-            raise ValueError(f"flagged window indices must be 1-D; got shape {flags.shape}")
-        if flags.min() < 0 or flags.max() >= n_windows:
-            raise ValueError(
-                f"flagged window indices must lie in [0, {n_windows - 1}]; "
-                f"got min {flags.min()}, max {flags.max()}"
-            )
-        idx = flags.astype(np.intp)
-    else:
+    if not isinstance(series, (np.ndarray, pd.Series, pd.DataFrame)):
         raise TypeError(
-            f"flagged must be a boolean mask or integer indices; got dtype {flags.dtype}"
+            f"series must be a numpy array, pandas Series or DataFrame; got {describe(series)}"
         )
-    return np.unique(idx + per_step[idx].argmax(axis=1)).astype(np.int64)
+    if isinstance(calibration_fraction, bool) or not isinstance(calibration_fraction, float | int):
+        raise TypeError(
+            f"calibration_fraction must be a float in (0, 1); got {calibration_fraction!r}"
+        )
+    if not 0 < calibration_fraction < 1:
+        raise ValueError(f"calibration_fraction must lie in (0, 1); got {calibration_fraction}")
+    if isinstance(gap, bool) or not isinstance(gap, int | np.integer) or gap < 0:
+        raise ValueError(f"gap must be an integer >= 0; got {gap!r}")
+    n_rows = len(series)
+    n_cal = math.floor(calibration_fraction * n_rows + 0.5)
+    n_fit = n_rows - n_cal - gap
+    if n_cal < 1 or n_fit < 1:
+        raise ValueError(
+            f"calibration_split of {n_rows} rows with calibration_fraction="
+            f"{calibration_fraction} and gap={gap} leaves {max(n_fit, 0)} rows to fit on and "
+            f"{n_cal} to calibrate on; both need at least 1"
+        )
+    rows: Any = series.iloc if isinstance(series, (pd.Series, pd.DataFrame)) else series
+    return rows[:n_fit], rows[n_rows - n_cal :]

@@ -1,0 +1,304 @@
+"""Step 2 of the pipeline: a model's errors.
+
+* :func:`per_step_errors` and :func:`window_mae` – absolute errors of windows;
+* :func:`to_long` and :func:`to_wide` – model-shaped arrays as tidy or wide frames;
+* :func:`error_frame` – forecasts, errors and their aggregates across features, one row
+  per observation, each stamped at the time it is **about** (the target row).
+
+Truth comes first, the model's output (``yhat``) second, everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from ._checks import (
+    as_float_array,
+    as_series_2d,
+    check_finite,
+    check_ndim,
+    check_positive_int,
+    describe,
+)
+
+__all__ = ["AGGREGATES", "error_frame", "per_step_errors", "to_long", "to_wide", "window_mae"]
+
+#: The per-horizon aggregates :func:`error_frame` adds, taken across features.
+AGGREGATES: tuple[str, ...] = ("avg", "med", "min", "max", "rng")
+
+_LONG_COLUMNS = ["row", "feature", "timestep", "value", "label"]
+
+
+def _feature_names(names: Sequence[str] | None, n_features: int) -> list[str]:
+    if names is None:
+        return [f"f{f}" for f in range(n_features)]
+    names = [str(n) for n in names]
+    if len(names) != n_features:
+        raise ValueError(
+            f"feature_names must have one name per feature ({n_features}); got {len(names)}"
+        )
+    if len(set(names)) != len(names):
+        raise ValueError(f"feature_names must be unique; got {names}")
+    return names
+
+
+def _model_array(array: ArrayLike, name: str) -> np.ndarray:
+    arr = as_float_array(array, name)
+    if arr.ndim != 3:
+        raise ValueError(
+            f"{name} must have shape (n_windows, n_timesteps, n_features); got {describe(arr)}"
+        )
+    if 0 in arr.shape:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
+    return arr
+
+
+def _pair(y: ArrayLike, yhat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    a = as_float_array(y, "y")
+    b = as_float_array(yhat, "yhat")
+    layout = "(n_windows, n_timesteps, n_features) or (n_windows, n_timesteps)"
+    check_ndim(a, (2, 3), "y", layout)
+    if a.shape != b.shape:
+        raise ValueError(f"y and yhat must have the same shape; got {a.shape} and {b.shape}")
+    if a.size == 0:
+        raise ValueError(f"y must not be empty; got shape {a.shape}")
+    check_finite(a, "y")
+    check_finite(b, "yhat")
+    return a, b
+
+
+def per_step_errors(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
+    """Absolute error of every window at every step, averaged over features.
+
+    Absolute, not signed: errors of opposite sign on two features must not cancel.
+
+    Parameters
+    ----------
+    y : array-like, shape (n_windows, n_timesteps, n_features) or (n_windows, n_timesteps)
+        The truth: the windows (for an autoencoder) or the targets (for a forecaster).
+    yhat : array-like, same shape as ``y``
+        The model's output for them.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_windows, n_timesteps)
+        ``mean_f |y[w, t, f] - yhat[w, t, f]|``: the input of every mapping in
+        :mod:`lstm_helpers.scores`.
+    """
+    a, b = _pair(y, yhat)
+    err = np.abs(a - b)
+    return err.mean(axis=2) if err.ndim == 3 else err
+
+
+def window_mae(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
+    """Mean absolute error of each window, over its steps and features.
+
+    Parameters
+    ----------
+    y, yhat : array-like, shape (n_windows, n_timesteps, n_features) or (n_windows, n_timesteps)
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_windows,)
+    """
+    return per_step_errors(y, yhat).mean(axis=1)
+
+
+def to_long(array: ArrayLike, feature_names: Sequence[str] | None = None) -> pd.DataFrame:
+    """A model-shaped array as a tidy long frame, one row per value.
+
+    Parameters
+    ----------
+    array : array-like, shape (n_windows, n_timesteps, n_features)
+    feature_names : sequence of str, optional
+        Names for the features; default ``f0, f1, ...``.
+
+    Returns
+    -------
+    pandas.DataFrame, n_windows * n_features * n_timesteps rows
+        Columns ``row`` (window index), ``feature``, ``timestep`` (``t0, t1, ...``),
+        ``value``, and ``label`` = ``f"{feature}_{timestep}"``. Rows are ordered by
+        window, then feature, then timestep. The text columns are categoricals, so
+        memory grows with the number of values, not with Python strings per row.
+    """
+    arr = _model_array(array, "array")
+    n_windows, n_timesteps, n_features = arr.shape
+    names = _feature_names(feature_names, n_features)
+    # (window, feature, timestep) order, C-contiguous, so ravel lines up with the index.
+    values = np.ascontiguousarray(arr.transpose(0, 2, 1)).ravel()
+    # Text columns are categoricals: small integer codes per row, each string stored once.
+    per_window = n_features * n_timesteps
+    label_codes = np.tile(np.arange(per_window, dtype=np.int32), n_windows)
+    labels = [f"{n}_t{t}" for n in names for t in range(n_timesteps)]
+    return pd.DataFrame(
+        {
+            "row": np.repeat(np.arange(n_windows), per_window),
+            "feature": pd.Categorical.from_codes(label_codes // n_timesteps, names),
+            "timestep": pd.Categorical.from_codes(
+                label_codes % n_timesteps, [f"t{t}" for t in range(n_timesteps)]
+            ),
+            "value": values,
+            "label": pd.Categorical.from_codes(label_codes, labels),
+        },
+        columns=_LONG_COLUMNS,
+    )
+
+
+def to_wide(df_long: pd.DataFrame) -> pd.DataFrame:
+    """Pivot a long frame from :func:`to_long` back to one row per window.
+
+    Parameters
+    ----------
+    df_long : pandas.DataFrame
+        Columns ``row``, ``label`` and ``value`` at least; each (row, label) pair once.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_windows, n_features * n_timesteps)
+        Index ``row``; one column per label, in the order labels first appear
+        (feature-major: ``f0_t0, f0_t1, ..., f1_t0, ...`` for a frame from ``to_long``).
+    """
+    if not isinstance(df_long, pd.DataFrame):
+        raise TypeError(f"df_long must be a pandas DataFrame; got {describe(df_long)}")
+    missing = {"row", "label", "value"} - set(df_long.columns)
+    if missing:
+        raise ValueError(
+            f"df_long must have columns row, label and value; missing {sorted(missing)}"
+        )
+    if df_long.duplicated(["row", "label"]).any():
+        raise ValueError("df_long has repeated (row, label) pairs; each must appear once")
+    wide = df_long.pivot(index="row", columns="label", values="value")
+    order = pd.unique(df_long["label"])
+    wide = wide[list(order)]
+    wide.columns = pd.Index([str(c) for c in wide.columns])
+    return wide
+
+
+def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.DataFrame:
+    """Forecasts, errors and their aggregates across features, one row per observation.
+
+    Every value is stamped at the time it is **about**: row ``r`` holds, for each horizon
+    ``h`` (``h = 0`` is one step ahead), the forecast *of row r* made from the window that
+    ends ``h + 1`` rows before ``r`` (window ``w = r - n_timesteps - h``), and its error.
+
+    Causality: row ``r`` depends on ``targets[r]`` and on ``yhat[w]`` for windows
+    ``w <= r - n_timesteps`` only, i.e. on windows that end at row ``r - 1`` or earlier.
+    If the model sees nothing but its window, everything on row ``r`` is known at time
+    ``r``, so a threshold on any column is a detector a live monitor could run.
+
+    Parameters
+    ----------
+    targets : array-like or DataFrame, shape (n_rows, n_features)
+        The observed series the windows were cut from (the truth). A DataFrame's column
+        names replace ``f0, f1, ...`` and its index labels the rows.
+    yhat : array-like, shape (n_windows, n_horizon, n_features)
+        ``yhat[w, h, f]`` forecasts ``targets[w + n_timesteps + h, f]`` from the window
+        covering rows ``w .. w + n_timesteps - 1``. ``n_windows`` is either
+        ``n_rows - n_timesteps + 1`` (every input window, as from
+        ``make_windows(targets, n_timesteps)``) or ``n_rows - n_timesteps - n_horizon + 1``
+        (the ``X`` of ``make_forecast_windows``). Forecasts of rows past the end are
+        dropped.
+    n_timesteps : int
+        Length of the input windows.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_rows, n_features * (1 + 2 * n_horizon) + 5 * n_horizon)
+        The index of ``targets`` (or ``0 .. n_rows - 1``). Columns, in this order:
+
+        * ``{f}``: the observed value of feature ``f`` on row ``r``;
+        * ``{f}_t{h}_yhat``: the forecast of row ``r`` made ``h + 1`` steps earlier;
+        * ``{f}_t{h}_error``: observed minus forecast (signed);
+        * ``t{h}_error_avg|med|min|max|rng``: mean, median, min, max and range across
+          features of the **absolute** ``t{h}`` errors. Absolute, because signed errors of
+          opposite sign cancel: a break that pushes one feature up and another down would
+          have a mean error near zero.
+
+        Forecast, error and aggregate columns are NaN on rows no window forecasts at that
+        horizon: the first ``n_timesteps + h`` rows, and, with the shorter ``yhat``, the
+        last ``n_horizon - 1 - h`` rows.
+
+    Raises
+    ------
+    TypeError
+        If ``targets`` or ``yhat`` is not numeric, or ``n_timesteps`` is not an integer.
+    ValueError
+        On NaN/inf, empty input, a ``yhat`` whose shape does not match, or feature names
+        that make two output columns share a name.
+    """
+    names = list(map(str, targets.columns)) if isinstance(targets, pd.DataFrame) else None
+    index = targets.index if isinstance(targets, (pd.DataFrame, pd.Series)) else None
+    arr = as_series_2d(targets, "targets")
+    n_rows, n_features = arr.shape
+    n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
+    if n_timesteps > n_rows:
+        raise ValueError(f"n_timesteps={n_timesteps} is longer than targets ({n_rows} rows)")
+    names = _feature_names(names, n_features)
+    pred = _model_array(yhat, "yhat")
+    n_windows, n_horizon = pred.shape[0], pred.shape[1]
+    every_window = n_rows - n_timesteps + 1
+    forecast_windows = every_window - n_horizon
+    if n_windows not in (every_window, forecast_windows) or pred.shape[2] != n_features:
+        raise ValueError(
+            f"yhat must have shape ({every_window} or {forecast_windows}, {n_horizon}, "
+            f"{n_features}): one forecast per window of n_timesteps={n_timesteps} rows over "
+            f"{n_rows} rows of {n_features} features; got {pred.shape}"
+        )
+    check_finite(pred, "yhat")
+
+    steps = [f"t{h}" for h in range(n_horizon)]
+    columns = (
+        names
+        + [f"{n}_{s}_yhat" for n in names for s in steps]
+        + [f"{n}_{s}_error" for n in names for s in steps]
+        + [f"{s}_error_{a}" for s in steps for a in AGGREGATES]
+    )
+    clashes = sorted({c for c in columns if columns.count(c) > 1})
+    if clashes:
+        raise ValueError(
+            f"targets' column names {names} make these output columns appear twice: {clashes}. "
+            "Rename the columns (e.g. targets.add_prefix('x_'))."
+        )
+
+    block = n_features * n_horizon
+    # Memory trick, kept because error_frame runs on 200k-row frames: the whole result is
+    # ONE float array in column-major (Fortran) order, filled in place block by block.
+    # ``cols = out.T`` is then a C-ordered view with one contiguous row per output column,
+    # so each block below is a plain reshape of ``cols`` (no copies), and pandas wraps
+    # ``out`` at the end without copying it. Rows with no forecast keep the NaN fill.
+    out = np.full((n_rows, len(columns)), np.nan, order="F")
+    cols = out.T  # cols[c] is output column c, contiguous
+    observed = cols[:n_features]  # (feature, row)
+    observed[...] = arr.T
+    forecast = cols[n_features : n_features + block].reshape(n_features, n_horizon, n_rows)
+    error = cols[n_features + block : n_features + 2 * block].reshape(n_features, n_horizon, n_rows)
+    for h in range(n_horizon):  # a loop over the horizon (a few steps), never over rows
+        # Window w's forecast at horizon h is about row w + n_timesteps + h: shift it there.
+        first = n_timesteps + h
+        n_in = min(n_windows, n_rows - first)  # forecasts of rows past the end are dropped
+        forecast[:, h, first : first + n_in] = pred[:n_in, h, :].T
+    np.subtract(observed[:, np.newaxis, :], forecast, out=error)  # NaN stays NaN
+
+    # Aggregates across features (the outer axis) of the ABSOLUTE errors, horizon-major.
+    # A row with no forecast is NaN for every feature at once, so it stays NaN here.
+    abs_error = np.abs(error)
+    aggs = cols[n_features + 2 * block :].reshape(n_horizon, len(AGGREGATES), n_rows)
+    np.mean(abs_error, axis=0, out=aggs[:, 0])
+    mid = n_features // 2
+    if n_features % 2:
+        aggs[:, 1] = np.partition(abs_error, mid, axis=0)[mid]
+    else:  # even count: the mean of the two middle values
+        part = np.partition(abs_error, [mid - 1, mid], axis=0)
+        np.add(part[mid - 1], part[mid], out=aggs[:, 1])
+        aggs[:, 1] *= 0.5
+    np.min(abs_error, axis=0, out=aggs[:, 2])
+    np.max(abs_error, axis=0, out=aggs[:, 3])
+    np.subtract(aggs[:, 3], aggs[:, 2], out=aggs[:, 4])
+
+    out_index = index if index is not None else pd.RangeIndex(n_rows)
+    # copy=False: ``out`` is ours alone, so the frame may own it as it is.
+    return pd.DataFrame(out, index=out_index, columns=columns, copy=False)

@@ -1,0 +1,330 @@
+"""Step 3 of the pipeline: from per-step errors to one score per point, and thresholds.
+
+A *score* is one number per point of the series, larger meaning more unusual. Two kinds
+of mapping from window errors to points exist, and the difference matters:
+
+* :func:`causal_scores` – point ``p`` gets the error of the window that **ends** at ``p``,
+  at its last step. It uses rows up to ``p`` only, so a live monitor can compute it at
+  time ``p``: use it for detection delays and streaming.
+* :func:`windows_to_points` – point ``p`` gets the max (or mean) of every window that
+  covers it, including windows that end up to ``n_timesteps - 1`` points **after** ``p``.
+  It looks ahead: fine to analyse a recording offline, not a score a monitor has at ``p``
+  (pass ``lag=n_timesteps - 1`` to :func:`lstm_helpers.detection_delays`).
+
+:func:`localise` maps flagged windows to their worst point (offline too), :func:`smooth`
+is a causal trailing mean, and the thresholds should be fitted on the scores of a
+**calibration** part of normal data (see :func:`lstm_helpers.calibration_split`), never on
+the errors of the rows the model was trained on. :func:`circular_shift` and
+:func:`iid_shuffle` make random baselines from a detector's own flags or scores.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeVar
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from ._checks import as_float_array, check_finite, check_positive_int, check_real, describe
+
+__all__ = [
+    "causal_scores",
+    "circular_shift",
+    "iid_shuffle",
+    "localise",
+    "max_threshold",
+    "mean_std_threshold",
+    "quantile_threshold",
+    "smooth",
+    "windows_to_points",
+]
+
+Values = TypeVar("Values", np.ndarray, pd.Series)
+
+
+def _step_errors(step_errors: ArrayLike) -> np.ndarray:
+    """Validate per-step errors: a finite, non-empty (n_windows, n_timesteps) array."""
+    arr = as_float_array(step_errors, "step_errors")
+    if arr.ndim != 2 or 0 in arr.shape:
+        raise ValueError(
+            "step_errors must have shape (n_windows, n_timesteps), as from "
+            f"lh.per_step_errors(y, yhat); got {describe(arr)}"
+        )
+    check_finite(arr, "step_errors")
+    return arr
+
+
+def _with_index(scores: np.ndarray, index: pd.Index | None) -> np.ndarray | pd.Series:
+    if index is None:
+        return scores
+    if not isinstance(index, pd.Index):
+        raise TypeError(f"index must be a pandas Index or None; got {describe(index)}")
+    if len(index) != len(scores):
+        raise ValueError(
+            f"index must have one label per point ({len(scores)}: n_windows + n_timesteps - 1); "
+            f"got {len(index)}"
+        )
+    return pd.Series(scores, index=index, name="score")
+
+
+def causal_scores(step_errors: ArrayLike, index: pd.Index | None = None) -> np.ndarray | pd.Series:
+    """Causal point scores: point ``p`` gets the last-step error of the window ending at ``p``.
+
+    ``score[p] = step_errors[p - n_timesteps + 1, n_timesteps - 1]``. That window covers
+    rows ``p - n_timesteps + 1 .. p``, so the score is computable at time ``p`` (causal),
+    unlike :func:`windows_to_points`, which also uses windows that end after ``p``.
+
+    Parameters
+    ----------
+    step_errors : array-like, shape (n_windows, n_timesteps)
+        ``step_errors[w, t]`` is window ``w``'s error at point ``w + t``
+        (from :func:`lstm_helpers.per_step_errors`).
+    index : pandas.Index, optional
+        Labels of the ``n_windows + n_timesteps - 1`` points; if given, a Series is returned.
+
+    Returns
+    -------
+    numpy.ndarray or pandas.Series, shape (n_windows + n_timesteps - 1,)
+        NaN for the first ``n_timesteps - 1`` points, before the first full window.
+    """
+    arr = _step_errors(step_errors)
+    n_timesteps = arr.shape[1]
+    scores = np.concatenate([np.full(n_timesteps - 1, np.nan), arr[:, -1]])
+    return _with_index(scores, index)
+
+
+def windows_to_points(
+    step_errors: ArrayLike, how: Literal["max", "mean"] = "max", index: pd.Index | None = None
+) -> np.ndarray | pd.Series:
+    """Offline point scores: combine every window's error at each point (looks ahead).
+
+    Each point is covered by up to ``n_timesteps`` windows, each with its own error at that
+    point; ``how`` combines them. Because the windows ending *after* ``p`` count too,
+    ``score[p]`` needs data up to ``p + n_timesteps - 1``: use it to analyse a recording,
+    and :func:`causal_scores` for anything a monitor must compute at time ``p``.
+
+    Parameters
+    ----------
+    step_errors : array-like, shape (n_windows, n_timesteps)
+        ``step_errors[w, t]`` is window ``w``'s error at point ``w + t``.
+    how : {"max", "mean"}
+        ``"max"`` keeps a point's worst error, so a spike stays on its own point;
+        ``"mean"`` is smoother but lets a spike leak onto points sharing windows with it.
+    index : pandas.Index, optional
+        Labels of the points; if given, a Series is returned.
+
+    Returns
+    -------
+    numpy.ndarray or pandas.Series, shape (n_windows + n_timesteps - 1,)
+    """
+    if how not in ("max", "mean"):
+        raise ValueError(f"how must be 'max' or 'mean'; got {how!r}")
+    arr = _step_errors(step_errors)
+    n_windows, n_timesteps = arr.shape
+    # covered[p, t] = error of window p - t at its step t (NaN where no such window):
+    # one vectorised assignment per step t, a loop over the window length, not the rows.
+    covered = np.full((n_windows + n_timesteps - 1, n_timesteps), np.nan)
+    for t in range(n_timesteps):
+        covered[t : t + n_windows, t] = arr[:, t]
+    scores = np.nanmax(covered, axis=1) if how == "max" else np.nanmean(covered, axis=1)
+    return _with_index(scores, index)
+
+
+def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
+    """The point inside each flagged window where its error is largest (offline).
+
+    Parameters
+    ----------
+    step_errors : array-like, shape (n_windows, n_timesteps)
+    flagged : array-like
+        Either a boolean mask of shape (n_windows,) or integer window indices.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_detected,)
+        Sorted, unique point indices ``w + argmax_t step_errors[w, t]`` over the flagged
+        windows ``w``: overlapping windows that share one spike collapse to its index.
+    """
+    arr = _step_errors(step_errors)
+    n_windows = arr.shape[0]
+    if isinstance(flagged, np.ma.MaskedArray):
+        raise TypeError("flagged must be a plain array; got a numpy masked array")
+    flags = np.asarray(flagged)
+    if flags.dtype == np.bool_:
+        if flags.shape != (n_windows,):
+            raise ValueError(
+                f"a boolean flagged mask must have shape ({n_windows},), one per window; "
+                f"got shape {flags.shape}"
+            )
+        idx = np.flatnonzero(flags)
+    elif flags.size == 0:
+        idx = np.zeros(0, dtype=np.intp)
+    elif np.issubdtype(flags.dtype, np.integer):
+        if flags.ndim != 1:
+            raise ValueError(f"flagged window indices must be 1-D; got shape {flags.shape}")
+        if flags.min() < 0 or flags.max() >= n_windows:
+            raise ValueError(
+                f"flagged window indices must lie in [0, {n_windows - 1}]; "
+                f"got min {flags.min()}, max {flags.max()}"
+            )
+        idx = flags.astype(np.intp)
+    else:
+        raise TypeError(
+            f"flagged must be a boolean mask or integer indices; got dtype {flags.dtype}"
+        )
+    return np.unique(idx + arr[idx].argmax(axis=1)).astype(np.int64)
+
+
+def _scores(scores: ArrayLike, name: str = "scores") -> np.ndarray:
+    """Validate scores: 1-D, float64, no inf; NaN allowed (a point with no score yet)."""
+    arr = as_float_array(scores, name)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array; got {describe(arr)}")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} must not hold inf; found {int(np.isinf(arr).sum())}")
+    return arr
+
+
+def smooth(scores: Values, length: int) -> Values:
+    """Causal trailing mean: ``out[p] = mean(scores[p - length + 1 .. p])``.
+
+    Uses points up to ``p`` only, so a causal score stays causal.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray or pandas.Series, shape (n,)
+        NaN marks a point with no score yet (e.g. before the first full window).
+    length : int >= 1
+        Points averaged; ``1`` returns the scores unchanged.
+
+    Returns
+    -------
+    same type as ``scores``, shape (n,)
+        NaN wherever the trailing ``length`` points include a NaN or run past the start.
+    """
+    arr = _scores(scores)
+    length = check_positive_int(length, "length")
+    out = pd.Series(arr).rolling(length, min_periods=length).mean().to_numpy()
+    if isinstance(scores, pd.Series):
+        return pd.Series(out, index=scores.index, name=scores.name)
+    return out
+
+
+def _threshold_scores(scores: ArrayLike) -> np.ndarray:
+    arr = _scores(scores)
+    arr = arr[~np.isnan(arr)]
+    if arr.size == 0:
+        raise ValueError("scores must hold at least one number that is not NaN; all are NaN")
+    return arr
+
+
+def mean_std_threshold(scores: ArrayLike, k: float = 2.0) -> float:
+    """``mean + k * std`` of scores of normal data (the calibration part, not the training rows).
+
+    Parameters
+    ----------
+    scores : array-like, shape (n,)
+        Scores of normal data; NaN entries (points with no score yet) are ignored.
+    k : float, finite
+        Standard deviations above the mean.
+
+    Returns
+    -------
+    float
+    """
+    k = check_real(k, "k")
+    arr = _threshold_scores(scores)
+    return float(arr.mean() + k * arr.std())
+
+
+def quantile_threshold(scores: ArrayLike, q: float = 0.99) -> float:
+    """The ``q``-quantile of scores of normal data; NaN entries are ignored.
+
+    Parameters
+    ----------
+    scores : array-like, shape (n,)
+    q : float in [0, 1]
+
+    Returns
+    -------
+    float
+    """
+    q = check_real(q, "q")
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q must lie in [0, 1]; got {q}")
+    return float(np.quantile(_threshold_scores(scores), q))
+
+
+def max_threshold(scores: ArrayLike) -> float:
+    """The largest score of normal data (flag only what is worse than anything normal).
+
+    Parameters
+    ----------
+    scores : array-like, shape (n,); NaN entries are ignored.
+
+    Returns
+    -------
+    float
+    """
+    return float(_threshold_scores(scores).max())
+
+
+def _random_input(values: Values, seed: int) -> np.ndarray:
+    if not isinstance(values, (np.ndarray, pd.Series)) or isinstance(values, np.ma.MaskedArray):
+        raise TypeError(f"values must be a numpy array or pandas Series; got {describe(values)}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an integer; got {seed!r}")
+    arr = values.to_numpy() if isinstance(values, pd.Series) else values
+    if arr.ndim != 1 or arr.size < 2:
+        raise ValueError(f"values must be 1-D with at least 2 entries; got {describe(arr)}")
+    return arr
+
+
+def _like(values: Values, out: np.ndarray) -> Values:
+    if isinstance(values, pd.Series):
+        return pd.Series(out, index=values.index, name=values.name)
+    return out
+
+
+def circular_shift(values: Values, seed: int) -> Values:
+    """Run-preserving random baseline: the values rotated by a random offset.
+
+    Rotating a detector's own flags (or scores) keeps how many there are and how they
+    bunch into runs, and only breaks their link with time. Compare a detector with it,
+    not just with :func:`iid_shuffle`, which scatters the flags and so is punished for
+    scattering (more separate alarms), not for being random.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or pandas.Series, shape (n,), n >= 2
+    seed : int
+        The offset is drawn uniformly from ``1 .. n - 1``.
+
+    Returns
+    -------
+    same type as ``values``, shape (n,)
+        ``out[i] = values[(i - offset) % n]``; a Series keeps its index (the values move).
+    """
+    arr = _random_input(values, seed)
+    offset = int(np.random.default_rng(seed).integers(1, arr.size))
+    return _like(values, np.roll(arr, offset))
+
+
+def iid_shuffle(values: Values, seed: int) -> Values:
+    """Independent random baseline: the same values in a random order.
+
+    Keeps how many flags (or which scores) there are but scatters them independently of
+    one another, which breaks runs apart; see :func:`circular_shift`.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or pandas.Series, shape (n,), n >= 2
+    seed : int
+
+    Returns
+    -------
+    same type as ``values``, shape (n,); a Series keeps its index (the values move).
+    """
+    arr = _random_input(values, seed)
+    return _like(values, np.random.default_rng(seed).permutation(arr))
