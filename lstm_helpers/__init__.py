@@ -38,6 +38,7 @@ from .baselines import (
 )
 from .data import SineData, break_segment, sine_with_spikes, smooth_random_metrics
 from .datasets import NabError, load_nab, load_nab_csv
+from .dynamic_threshold import DynamicThreshold, dynamic_threshold, ewma, prune_sequences, search_z
 from .errors import AGGREGATES, error_frame, per_step_errors, to_long, to_wide, window_mae
 from .metrics import (
     average_precision,
@@ -45,9 +46,11 @@ from .metrics import (
     evaluate,
     event_metrics,
     false_alarms_per_day,
+    point_adjust,
     point_metrics,
     span_mask,
 )
+from .nab_score import NAB_PROFILES, NabScore, nab_score
 from .plotting import (
     COLORS,
     apply_style,
@@ -75,7 +78,10 @@ __version__ = "0.2.0"
 __all__ = [
     "AGGREGATES",
     "COLORS",
+    "NAB_PROFILES",
+    "DynamicThreshold",
     "NabError",
+    "NabScore",
     "SineData",
     "__version__",
     "apply_style",
@@ -85,9 +91,11 @@ __all__ = [
     "causal_scores",
     "circular_shift",
     "detection_delays",
+    "dynamic_threshold",
     "error_frame",
     "evaluate",
     "event_metrics",
+    "ewma",
     "false_alarms_per_day",
     "iid_shuffle",
     "load_nab",
@@ -97,15 +105,19 @@ __all__ = [
     "make_windows",
     "max_threshold",
     "mean_std_threshold",
+    "nab_score",
     "per_step_errors",
     "persistence_error",
     "plot_loss",
     "plot_scores",
     "plot_series_with_points",
+    "point_adjust",
     "point_metrics",
+    "prune_sequences",
     "quantile_threshold",
     "range_check",
     "rolling_zscore",
+    "search_z",
     "seasonal_profile",
     "seasonal_residual",
     "shade_mask",

@@ -46,6 +46,7 @@ __all__ = [
     "evaluate",
     "event_metrics",
     "false_alarms_per_day",
+    "point_adjust",
     "point_metrics",
     "span_mask",
 ]
@@ -442,3 +443,39 @@ def evaluate(
         "mean_delay": delays.mean(),
         "average_precision": ap,
     }
+
+
+def point_adjust(
+    truth: ArrayLike | pd.Series, flags: ArrayLike | pd.Series
+) -> np.ndarray | pd.Series:
+    """The *point-adjust* protocol, shown so that it can be recognised: **a trap**.
+
+    Many papers score detectors after "adjusting" their flags: if any point of a labelled
+    segment (a run of consecutive anomalous points) is flagged, every point of that segment
+    counts as flagged. Kim, Choi, Choi, Lee and Yoon, "Towards a rigorous evaluation of
+    time-series anomaly detection" (AAAI 2022, https://arxiv.org/abs/2109.05257) show that
+    point-adjusted F1 rewards luck: one flag anywhere in a long segment earns the whole
+    segment as true positives, so a *random* score often matches or beats trained models.
+    Use it only to show that; report :func:`point_metrics`, :func:`event_metrics` and
+    :func:`average_precision` instead.
+
+    Parameters
+    ----------
+    truth : boolean Series or array, shape (n,)
+    flags : boolean Series or array, shape (n,); two Series must share their index.
+
+    Returns
+    -------
+    same type as ``flags``, shape (n,)
+        ``flags`` with every labelled segment that holds at least one flag filled in.
+    """
+    t = _bool_values(truth, "truth")
+    f = _bool_values(flags, "flags")
+    _aligned(truth, flags, "truth", "flags")
+    segment = np.cumsum(np.diff(np.concatenate([[0], t.astype(np.int8)])) == 1)  # 1, 2, ...
+    hit = np.zeros(int(segment.max()) + 1, dtype=bool)
+    hit[segment[t & f]] = True  # segments with at least one flag
+    adjusted = f | (t & hit[segment])
+    if isinstance(flags, pd.Series):
+        return pd.Series(adjusted, index=flags.index, name=flags.name)
+    return adjusted
