@@ -279,7 +279,7 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
     for h in range(n_horizon):  # a loop over the horizon (a few steps), never over rows
         # Window w's forecast at horizon h is about row w + n_timesteps + h: shift it there.
         first = n_timesteps + h
-        n_in = min(n_windows, n_rows - first)  # forecasts of rows past the end are dropped
+        n_in = max(min(n_windows, n_rows - first), 0)  # forecasts past the end are dropped
         forecast[:, h, first : first + n_in] = pred[:n_in, h, :].T
     np.subtract(observed[:, np.newaxis, :], forecast, out=error)  # NaN stays NaN
 

@@ -46,11 +46,13 @@ Values = TypeVar("Values", np.ndarray, pd.Series)
 def _step_errors(step_errors: ArrayLike) -> np.ndarray:
     """Validate per-step errors: a finite, non-empty (n_windows, n_timesteps) array."""
     arr = as_float_array(step_errors, "step_errors")
-    if arr.ndim != 2 or 0 in arr.shape:
+    if arr.ndim != 2:
         raise ValueError(
             "step_errors must have shape (n_windows, n_timesteps), as from "
             f"lh.per_step_errors(y, yhat); got {describe(arr)}"
         )
+    if 0 in arr.shape:
+        raise ValueError(f"step_errors must not be empty; got shape {arr.shape}")
     check_finite(arr, "step_errors")
     return arr
 
