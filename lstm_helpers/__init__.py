@@ -17,8 +17,9 @@ each name importable as ``lh.<name>`` after ``import lstm_helpers as lh``:
    ``ax=`` and returns the Axes.
 
 Beside the pipeline: :mod:`~lstm_helpers.baselines` (simple causal detectors),
-:mod:`~lstm_helpers.data` (synthetic series) and :mod:`~lstm_helpers.datasets` (NAB,
-checksum-verified).
+:mod:`~lstm_helpers.data` (synthetic series), :mod:`~lstm_helpers.datasets` (NAB,
+checksum-verified) and :mod:`~lstm_helpers.streaming` (save and load a ``Detector``, score a
+live feed point by point with ``StreamingScorer``).
 
 Conventions: truth first, the model's output (``yhat``) second; labelled anomaly
 intervals are **spans** ``(start, end)``, ends included; a detector's output is
@@ -71,6 +72,7 @@ from .scores import (
     smooth,
     windows_to_points,
 )
+from .streaming import Detector, StreamingScorer, StreamResult, load_detector, save_detector
 from .windows import calibration_split, make_forecast_windows, make_windows
 
 __version__ = "0.2.0"
@@ -79,10 +81,13 @@ __all__ = [
     "AGGREGATES",
     "COLORS",
     "NAB_PROFILES",
+    "Detector",
     "DynamicThreshold",
     "NabError",
     "NabScore",
     "SineData",
+    "StreamResult",
+    "StreamingScorer",
     "__version__",
     "apply_style",
     "average_precision",
@@ -98,6 +103,7 @@ __all__ = [
     "ewma",
     "false_alarms_per_day",
     "iid_shuffle",
+    "load_detector",
     "load_nab",
     "load_nab_csv",
     "localise",
@@ -117,6 +123,7 @@ __all__ = [
     "quantile_threshold",
     "range_check",
     "rolling_zscore",
+    "save_detector",
     "search_z",
     "seasonal_profile",
     "seasonal_residual",
