@@ -68,7 +68,7 @@ def test_tutorial_follows_the_template(path: Path):
     assert "what you will learn" in markdown
     assert "run time" in markdown
     assert "## recap" in markdown
-    assert "## sanity checks" in markdown
+    assert "## checks" in markdown  # the template's section of asserts (issue 16)
     assert "set_random_seed" in code
     if not path.name.startswith("00_"):
         assert "## exercises" in markdown
