@@ -8,7 +8,7 @@
 # - what mean + k·std, a quantile and the calibration maximum each assume about the scores, and how far each moves when the calibration period changes;
 # - how Telemanom's nonparametric dynamic threshold chooses its line from the errors themselves, and how it compares with the static rules on the same scores;
 # - why point and event metrics disagree, and which question each answers;
-# - the **point-adjust trap**: a protocol under which a random score matches or beats trained models, and why;
+# - the **point-adjust trap**: a protocol under which random scores come close to trained models, or beat them, and why;
 # - precision–recall curves and average precision, with the calibrated operating point on each curve;
 # - how NAB scores detections (early detection rewarded, false positives penalised, three profiles), and what labels can and cannot tell you.
 #
@@ -17,6 +17,8 @@
 # **Sources.** The dynamic threshold follows Hundman et al., "Detecting spacecraft anomalies using LSTMs and nonparametric dynamic thresholding" (KDD 2018) and NASA's code `khundman/telemanom` (`telemanom/errors.py`, defaults from its `config.yaml`); the NAB score follows Lavin and Ahmad, "Evaluating real-time anomaly detection algorithms: the Numenta Anomaly Benchmark" (2015) and `numenta/NAB` (`nab/sweeper.py`, `config/profiles.json`); event metrics count overlapping segments as Orion does (`sintel-dev/Orion`); the trap is from Kim et al., "Towards a rigorous evaluation of time-series anomaly detection" (AAAI 2022). `lstm_helpers` implements them from those descriptions; no code is copied.
 #
 # **Data.** Two NAB series (MIT licence, not redistributed: `lh.load_nab` downloads them once at a pinned commit and checks their SHA-256; offline, point `LSTM_HELPERS_DATA` at a copy) and a synthetic pair of metrics that *decouple*, the kind of anomaly of notebook 2.
+#
+# <!-- not-claims: 256 (the name of the hash, SHA-256) -->
 
 # %% [markdown]
 # ## Setup
@@ -44,6 +46,7 @@ print(
 SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
+tf.get_logger().setLevel("ERROR")  # no retracing notes when predict runs in a loop
 apply_style()
 
 # %% [markdown]
@@ -293,7 +296,7 @@ display(z_first.head(8).style.format({"objective": "{:.2e}"}, precision=3))
 # The table above is the search on the taxi's first history window: for each z, how many points lie above the line, how many sequences (after the buffer), the relative drops, the objective, and whether the z is admissible (it flags something, at most 5 sequences, under half the points). Now the static and the dynamic lines on the same test errors:
 
 # %%
-fig, axes = plt.subplots(3, 1, figsize=(11, 8))
+fig, axes = plt.subplots(3, 1, figsize=(11, 8), layout="constrained")
 for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     test, dyn = s["masks"][2], dynamic[name]
     idx = s["frame"].index[test]
@@ -332,7 +335,6 @@ for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     ax.set(title=f"{name}: static and dynamic thresholds on the same errors", ylabel="error")
     ax.legend(loc="upper left", fontsize="x-small", ncol=3)
 axes[-1].set_xlabel("time")
-plt.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -438,7 +440,7 @@ span_len = {
 print("mean labelled span length, in points:", {k: round(v) for k, v in span_len.items()})
 
 # %% [markdown]
-# **Why.** A labelled NAB span is long (a tenth of the series shared among its spans: hundreds of points), and coin flips at a low threshold put at least one flag in every span; adjustment then turns each whole span into true positives. The random score pays only for its scattered flags outside the spans, and with a low enough threshold those are few compared with hundreds of "detected" points. The adjusted F1 measures whether a detector ever fires inside a long span, which almost anything does. Report point metrics without adjustment, event metrics, and threshold-free average precision instead, and never tune the threshold on test labels.
+# **Why.** A labelled span is long (NAB shares a tenth of each series among its spans: about two hundred points each here, as printed above), and coin flips at a low threshold put at least one flag in every span; adjustment then turns each whole span into true positives. The random score pays only for its scattered flags outside the spans, and with a low enough threshold those are few compared with hundreds of "detected" points. The adjusted F1 measures whether a detector ever fires inside a long span, which almost anything does. Report point metrics without adjustment, event metrics, and threshold-free average precision instead, and never tune the threshold on test labels.
 
 # %% [markdown]
 # ## Step 6 — A threshold-free view: precision–recall curves
@@ -457,7 +459,7 @@ def pr_curve(truth, score):
 
 
 palette = [COLORS[c] for c in ("blue", "orange", "green", "purple", "vermillion")]
-fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
 ap_rows = []
 for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     test = s["masks"][2]
@@ -476,7 +478,6 @@ for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     ax.set(title=name, xlabel="recall (points)", ylabel="precision (points)", ylim=(0, 1.02))
     ax.legend(fontsize="xx-small", loc="upper right")
 fig.suptitle(f"Precision–recall curves; dots: the calibrated operating point ({RULE})")
-plt.tight_layout()
 plt.show()
 ap_table = pd.DataFrame(ap_rows).set_index(["series", "detector"])["average precision"].unstack()
 display(ap_table.round(3))
@@ -554,7 +555,7 @@ for name in SERIES:
     )
 
 # %% [markdown]
-# The flags are the same as in Step 4; only the scoring changed. Because NAB charges *every* flagged point outside a span, a detector that raises a few long alarms pays for each of their points: a negative NAB score means the false positives cost more than the early detections earned. The probationary period is 0 here because our test part starts after fit and calibration. (NAB itself tunes each detector's threshold to maximise this score on the labelled data; we do not, so that the score stays a fair test.)
+# The flags are the same as in Step 4; only the scoring changed. Because NAB charges *every* flagged point outside a span, a detector that raises a few long alarms pays for each of their points, and a score below 0 means the detector did worse than one that never fires: its false positives cost more than its detections earned. The dynamic threshold's long alarms, widened by Telemanom's buffer of 100 points, are the clearest case; Exercise 1 measures how much of that the buffer explains. The probationary period is 0 here because our test part starts after fit and calibration. (NAB itself tunes each detector's threshold to maximise this score on the labelled data; we do not, so that the score stays a fair test.)
 
 # %% [markdown]
 # ## Step 8 — What the labels can and cannot tell you
@@ -675,7 +676,7 @@ print("All checks passed.")
 # - A **static threshold** is a claim about the calibration data: mean + k·std that the scores are bell-shaped, a quantile that calibration is representative, the maximum that calibration holds the worst normal day. Step 2 measured how far each moves with the calibration half.
 # - **Telemanom's dynamic threshold** chooses mean + z·std from the recent errors themselves, favouring lines that cut off a few compact bursts, and prunes bursts that barely stand out. It needs no calibration data; it assumes anomalies are rare and bursty within each history window.
 # - **Point and event metrics** answer different questions (how much of each span, against which spans and how many alarms); report both, and say which one you optimise.
-# - **Point-adjusted F1 is a trap**: on long labelled spans, random scores reach it (Step 5). Do not report it; if a paper does, compare it with a random score under the same protocol.
+# - **Point-adjusted F1 is a trap**: on long labelled spans, random scores come close to the trained models or beat them (Step 5). Do not report it; if a paper does, compare it with a random score under the same protocol.
 # - **Average precision** and the precision–recall curve compare detectors without choosing a threshold; the calibrated operating point shows what the deployed threshold actually gets.
 # - **NAB's score** rewards early detection and charges every false-positive point; its profiles encode what a miss and a false alarm cost you.
 # - **Labels are few and incomplete**: a difference of one span is noise, unlabelled holidays count as false alarms, and delays depend on where a span starts.

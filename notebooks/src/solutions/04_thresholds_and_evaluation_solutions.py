@@ -20,6 +20,7 @@ from lstm_helpers.plotting import COLORS, apply_style
 SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
+tf.get_logger().setLevel("ERROR")  # no retracing notes when predict runs in a loop
 apply_style()
 
 # %% [markdown]
