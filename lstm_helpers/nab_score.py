@@ -41,6 +41,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._checks import as_float_array, check_finite, describe
+from .metrics import _bounds, _check_flags, _check_spans
 
 __all__ = ["NAB_PROFILES", "NabScore", "nab_score", "scaled_sigmoid"]
 
@@ -106,41 +107,19 @@ def _profile(profile: str | Mapping[str, float]) -> dict[str, float]:
     return weights
 
 
-def _flags(flags: Any) -> pd.Series:
-    if not isinstance(flags, pd.Series):
-        raise TypeError(f"flags must be a boolean pandas Series; got {describe(flags)}")
-    if flags.dtype != bool:
-        raise TypeError(f"flags must hold booleans; got dtype {flags.dtype}")
-    if len(flags) == 0:
-        raise ValueError("flags must not be empty")
-    if not flags.index.is_monotonic_increasing or not flags.index.is_unique:
-        raise ValueError("flags' index must be sorted and unique (time order, no repeats)")
-    return flags
-
-
 def _span_rows(index: pd.Index, spans: Sequence[tuple[Any, Any]]) -> list[tuple[int, int]]:
-    """First and last row (inclusive) of each span; spans must be sorted and disjoint."""
-    rows = []
+    """First and last row (inclusive) of each span, in time order; every span must hold a row."""
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+        raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     for k, span in enumerate(spans):
-        try:
-            start, end = span
-        except (TypeError, ValueError):
-            raise TypeError(f"spans[{k}] must be a (start, end) pair; got {span!r}") from None
-        if isinstance(index, pd.DatetimeIndex):
-            start, end = pd.Timestamp(start), pd.Timestamp(end)
-            if index.tz is not None:
-                start = start.tz_localize(index.tz) if start.tz is None else start
-                end = end.tz_localize(index.tz) if end.tz is None else end
-        if end < start:
-            raise ValueError(f"spans[{k}] ends before it starts: ({start}, {end})")
-        lo = int(index.searchsorted(start, side="left"))
-        hi = int(index.searchsorted(end, side="right")) - 1
-        if hi < lo:
-            raise ValueError(f"spans[{k}] = ({start}, {end}) contains no point of the flags' index")
-        if rows and lo <= rows[-1][1]:
-            raise ValueError(f"spans must be sorted and must not overlap; spans[{k}] does")
-        rows.append((lo, hi))
-    return rows
+        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence) or len(span) != 2:
+            raise TypeError(f"spans[{k}] must be a (start, end) pair; got {span!r}")
+    checked = sorted(_check_spans(spans, index), key=lambda span: span[0])
+    lo, hi = _bounds(checked, index)
+    for (start, end), a, b in zip(checked, lo, hi, strict=True):
+        if b <= a:
+            raise ValueError(f"the span ({start}, {end}) contains no point of the flags' index")
+    return [(int(a), int(b) - 1) for a, b in zip(lo, hi, strict=True)]
 
 
 def nab_score(
@@ -154,8 +133,9 @@ def nab_score(
     Parameters
     ----------
     spans : sequence of (start, end)
-        Labelled anomaly spans (NAB's windows), inclusive, sorted and disjoint, in the units
-        of the flags' index (timestamps, or integers for synthetic data).
+        Labelled anomaly spans (NAB's windows), ends included, disjoint, in the units of the
+        flags' index (timestamps, timezone-aware for an aware index; integers for synthetic
+        data), validated as :func:`lstm_helpers.event_metrics` validates them.
     flags : pandas.Series of bool, shape (n,)
         The detections over the whole series, including the probationary period, on a sorted
         unique index.
@@ -172,7 +152,7 @@ def nab_score(
         ``normalised``, ``raw``, ``null``, ``perfect``, a per-span table and the false
         positives. Spans that end inside the probationary period are left out.
     """
-    f = _flags(flags)
+    f = _check_flags(flags)
     weights = _profile(profile)
     if not 0 <= probation_fraction < 1:
         raise ValueError(f"probation_fraction must lie in [0, 1); got {probation_fraction}")

@@ -87,7 +87,9 @@ def test_false_positive_after_width_one_span_uses_distance_two():
 
 def test_timestamps_and_custom_profile():
     idx = pd.date_range("2024-01-01", periods=20, freq="h", tz="UTC")
-    spans = [(pd.Timestamp("2024-01-01 05:00"), pd.Timestamp("2024-01-01 09:00"))]
+    spans = [
+        (pd.Timestamp("2024-01-01 05:00", tz="UTC"), pd.Timestamp("2024-01-01 09:00", tz="UTC"))
+    ]
     result = nab_score(
         spans, flags_at(20, [6], index=idx), profile={"tp": 2.0, "fp": 1.0, "fn": 3.0}
     )
@@ -104,6 +106,15 @@ def test_timestamps_and_custom_profile():
         ([(5, 9)], pd.Series([True, False], index=[1, 0]), {}, ValueError, "sorted"),
         ([(9, 5)], flags_at(20, []), {}, ValueError, "ends before"),
         ([(5, 9), (8, 12)], flags_at(20, []), {}, ValueError, "overlap"),
+        ([(14, 16), (5, 9)], flags_at(20, []), {}, None, None),  # any order is fine
+        ([("2024-01-01", "2024-01-02")], flags_at(20, []), {}, TypeError, "number"),
+        (
+            [(pd.Timestamp("2024-01-01 05:00"), pd.Timestamp("2024-01-01 09:00"))],
+            flags_at(20, [], index=pd.date_range("2024-01-01", periods=20, freq="h", tz="UTC")),
+            {},
+            TypeError,
+            "timezone",
+        ),
         ([(25, 30)], flags_at(20, []), {}, ValueError, "no point"),
         ([5], flags_at(20, []), {}, TypeError, "pair"),
         ([(0, 1)], flags_at(20, []), {}, ValueError, "probationary"),
@@ -114,5 +125,8 @@ def test_timestamps_and_custom_profile():
     ],
 )
 def test_bad_input_is_refused(spans, flags, kwargs, exc, match):
+    if exc is None:
+        assert nab_score(spans, flags, **kwargs).normalised == 0.0
+        return
     with pytest.raises(exc, match=match):
         nab_score(spans, flags, **kwargs)
