@@ -62,6 +62,13 @@ TELEMANOM_Z_FALLBACK = 12.0
 
 
 def _errors(errors: ArrayLike, name: str = "errors") -> np.ndarray:
+    if isinstance(errors, pd.Series) and not (
+        errors.index.is_monotonic_increasing and errors.index.is_unique
+    ):
+        raise ValueError(
+            f"{name} must be in time order: a Series needs a sorted, unique index "
+            "(sort it with .sort_index(), drop repeated timestamps)"
+        )
     arr = as_float_array(errors, name)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array of errors; got {describe(arr)}")

@@ -226,6 +226,13 @@ def test_bad_input_is_refused(errors, kwargs, exc, match):
         dynamic_threshold(errors, **kwargs)
 
 
+def test_series_out_of_time_order_is_refused():
+    with pytest.raises(ValueError, match="time order"):
+        dynamic_threshold(pd.Series([1.0, 2.0, 3.0], index=[2, 1, 3]))
+    with pytest.raises(ValueError, match="time order"):
+        ewma(pd.Series([1.0, 2.0], index=[1, 1]), span=2)
+
+
 def test_prune_refuses_mismatched_flags():
     with pytest.raises(ValueError, match="same shape"):
         prune_sequences([1.0, 2.0], np.array([True]))
