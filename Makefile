@@ -24,12 +24,13 @@ endif
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
 
-.PHONY: help venv lab test lint format unit nbtest browser notebooks bench exercises check-env screenshots clean
+.PHONY: help venv lab test lint format unit nbtest browser notebooks bench check-env screenshots clean
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv; lint, unit tests, every notebook, JupyterLab in Chromium"
-	@echo "make notebooks  re-execute every notebook in place, in order, from a fresh kernel"
+	@echo "make notebooks  build every notebook from notebooks/src/, executed in a fresh kernel"
+	@echo "                (NB=01 builds one: a name, a prefix, or solutions/01)"
 	@echo "make browser    run each tutorial in JupyterLab in headless Chromium"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser test"
 	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
@@ -54,6 +55,7 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/build_notebooks.py --check
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser"
@@ -72,11 +74,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every notebook from its text source (notebooks/src/), or one: make notebooks NB=01
 notebooks: $(STAMP)
-	$(BIN)/python tools/run_notebooks.py --in-place
-
-exercises: $(STAMP)
-	$(BIN)/python tools/exercises.py --write
+	$(BIN)/python tools/build_notebooks.py --timeout=$(NB_TIMEOUT) $(NB)
 
 # The README's small screenshots, from the browser test's full-size ones.
 screenshots: browser

@@ -218,6 +218,20 @@ def exercises(solutions: Path) -> list[nbformat.NotebookNode]:
     return cells
 
 
+def generated_parts(source: Path, root: Path = ROOT) -> list[str]:
+    """What ``source`` holds that the build generates (e.g. after ``jupytext --sync`` from a
+    built notebook): the build ignores them, the check asks for their removal."""
+    cells = read_source(source)
+    found = []
+    if BLOCK.search(cells[0].source):
+        found.append("the badges")
+    if any(INSTALL_TAG in tags(c) for c in cells):
+        found.append(f"a cell tagged {INSTALL_TAG}")
+    if solutions_of(source, root) and any(set(tags(c)) & set(COPIED_TAGS) for c in cells):
+        found.append("cells tagged exercise/starter (they live in the solutions source)")
+    return found
+
+
 def render(source: Path, root: Path = ROOT) -> nbformat.NotebookNode:
     """The notebook ``source`` produces, before execution: badges, install cell, exercises."""
     github, branch = settings(root)
@@ -332,6 +346,9 @@ def problems(root: Path = ROOT) -> list[str]:
         except ValueError as err:
             out.append(f"{rel_s}: {err}")
             continue
+        extra = generated_parts(source, root)
+        if extra:
+            out.append(f"{rel_s}: holds {', '.join(extra)}, which the build adds; delete them")
         if not target.exists():
             out.append(f"{rel_t}: missing; build it from {rel_s} (fix: {fix})")
             continue
@@ -353,8 +370,8 @@ def _first_difference(expected: list, committed: list) -> str:
             lines = difflib.unified_diff(
                 f"{have[0]} {have[2]}\n{have[1]}".splitlines(),
                 f"{want[0]} {want[2]}\n{want[1]}".splitlines(),
-                "notebook",
-                "source",
+                "committed notebook",
+                "built from source",
                 lineterm="",
                 n=1,
             )
@@ -397,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
             print(problem)
         if found:
             print(
-                f"{len(found)} notebook(s) out of step with notebooks/src/: edit the source, "
-                "never the .ipynb, then run the command shown (make notebooks rebuilds all)"
+                f"{len(found)} problem(s): notebooks are built from notebooks/src/: edit "
+                "the source, never the .ipynb, then run the command shown (make notebooks: all)"
             )
             return 1
         print(f"{len(sources(root))} notebooks match their sources")
