@@ -37,7 +37,14 @@ from .baselines import (
     seasonal_residual,
     static_zscore,
 )
-from .data import SineData, break_segment, sine_with_spikes, smooth_random_metrics
+from .data import (
+    SineData,
+    break_segment,
+    coupled_metrics,
+    decouple,
+    sine_with_spikes,
+    smooth_random_metrics,
+)
 from .datasets import NabError, load_nab, load_nab_csv
 from .dynamic_threshold import DynamicThreshold, dynamic_threshold, ewma, prune_sequences, search_z
 from .errors import AGGREGATES, error_frame, per_step_errors, to_long, to_wide, window_mae
@@ -95,6 +102,8 @@ __all__ = [
     "calibration_split",
     "causal_scores",
     "circular_shift",
+    "coupled_metrics",
+    "decouple",
     "detection_delays",
     "dynamic_threshold",
     "error_frame",

@@ -1,4 +1,5 @@
-"""Synthetic data for the notebooks: a sine wave with spikes, smooth random metrics, a break."""
+"""Synthetic data for the notebooks: a sine wave with spikes, smooth random metrics, a break,
+metrics with real cross-feature structure, and an anomaly that decouples some of them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from numpy.typing import ArrayLike
 
 from ._checks import as_series_2d, check_positive_int
 
-__all__ = ["SineData", "break_segment", "sine_with_spikes", "smooth_random_metrics"]
+__all__ = [
+    "SineData",
+    "break_segment",
+    "coupled_metrics",
+    "decouple",
+    "sine_with_spikes",
+    "smooth_random_metrics",
+]
 
 DEFAULT_SPIKES: dict[int, float] = {100: 10.0, 300: -8.0, 700: 12.0, 900: -10.0}
 
@@ -126,3 +134,155 @@ def break_segment(
     mask = np.zeros(n_rows, dtype=bool)
     mask[start : start + length] = True
     return broken, mask
+
+
+def coupled_metrics(
+    n_rows: int = 3000,
+    n_features: int = 5,
+    n_drivers: int = 2,
+    period: int = 50,
+    lag_step: int = 2,
+    noise: float = 0.3,
+    seed: int = 0,
+) -> np.ndarray:
+    """Metrics that move together: shared latent drivers, a season, and lags between features.
+
+    Each of ``n_drivers`` latent drivers is a daily-like sine of period ``period`` rows
+    (its own phase) plus a smooth AR(1) wander (coefficient 0.95, unit stationary std).
+    Feature ``f`` is a fixed random mix of the drivers **delayed by** ``f * lag_step`` rows,
+    plus its own noise (AR(1), coefficient 0.5, stationary std ``noise``), put on
+    its own level and scale (metrics come in different units). So feature 0 leads, and
+    feature ``f`` repeats what the others did ``lag_step`` rows ago: a model that reads all
+    features can forecast the laggards, which persistence (one feature at a time) cannot.
+
+    Parameters
+    ----------
+    n_rows, n_features, n_drivers : int >= 1
+    period : int >= 2
+        Rows per seasonal cycle.
+    lag_step : int >= 0
+        Delay, in rows, between consecutive features.
+    noise : float >= 0
+        Standard deviation of each feature's own noise, relative to the drivers' mix.
+    seed : int
+        Everything (phases, mixing weights, levels, noise) is drawn from this seed.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_rows, n_features)
+        Row ``t`` is time ``t``.
+    """
+    n_rows = check_positive_int(n_rows, "n_rows")
+    n_features = check_positive_int(n_features, "n_features")
+    n_drivers = check_positive_int(n_drivers, "n_drivers")
+    period = check_positive_int(period, "period")
+    if period < 2:
+        raise ValueError(f"period must be >= 2 rows; got {period}")
+    if isinstance(lag_step, bool) or not isinstance(lag_step, (int, np.integer)) or lag_step < 0:
+        raise ValueError(f"lag_step must be an integer >= 0; got {lag_step!r}")
+    noise = float(noise)
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite float >= 0; got {noise!r}")
+    rng = np.random.default_rng(seed)
+    max_lag = (n_features - 1) * int(lag_step)
+    n_total = n_rows + max_lag + 100  # 100 warm-up rows let the AR(1) forget its start
+    t = np.arange(n_total)
+
+    def ar1(phi: float, size: tuple[int, int]) -> np.ndarray:
+        shocks = rng.normal(0.0, np.sqrt(1 - phi**2), size)
+        out = np.empty(size)
+        out[0] = rng.normal(0.0, 1.0, size[1])
+        for i in range(1, size[0]):  # a recursion: each row needs the previous one
+            out[i] = phi * out[i - 1] + shocks[i]
+        return out
+
+    phases = rng.uniform(0, 2 * np.pi, n_drivers)
+    drivers = np.sin(2 * np.pi * t[:, None] / period + phases) + ar1(0.95, (n_total, n_drivers))
+    weights = rng.normal(0.0, 1.0, (n_features, n_drivers))
+    weights /= np.linalg.norm(weights, axis=1, keepdims=True)
+    own = noise * ar1(0.5, (n_total, n_features))
+    start = 100 + max_lag
+    out = np.empty((n_rows, n_features))
+    for f in range(n_features):
+        lag = f * int(lag_step)
+        out[:, f] = drivers[start - lag : start - lag + n_rows] @ weights[f]
+    out += own[start:]
+    levels = rng.uniform(10, 100, n_features)
+    scales = rng.uniform(1, 10, n_features)
+    return levels + scales * out
+
+
+def decouple(
+    data: ArrayLike,
+    start: int,
+    length: int,
+    features: int | list[int] = 0,
+    ramp: int = 10,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A copy of ``data`` in which some features stop moving with the others for a while.
+
+    Inside ``[start, start + length)`` each feature in ``features`` is replaced by **its own
+    values from another stretch of the same series** (drawn with ``seed``, not overlapping
+    the segment). So it keeps its own range, variance and smoothness, and every single
+    feature still looks normal on its own, but its relation to the other features is gone.
+    The replacement fades in and out over ``ramp`` rows (a linear crossfade), so there is
+    no jump at either end for a persistence check to catch.
+
+    Parameters
+    ----------
+    data : array-like, shape (n_rows, n_features)
+    start, length : int
+        The segment ``data[start : start + length]``; it must fit inside, and the series
+        must have room for a donor stretch of ``length`` rows that does not overlap it.
+    features : int or list of int
+        Columns that decouple.
+    ramp : int >= 0
+        Rows of crossfade at each end; at most ``length // 2``.
+    seed : int
+        Seed of the donor stretch's start.
+
+    Returns
+    -------
+    decoupled : numpy.ndarray, shape (n_rows, n_features)
+    mask : numpy.ndarray of bool, shape (n_rows,)
+        True inside the segment.
+    """
+    arr = as_series_2d(data)
+    n_rows, n_cols = arr.shape
+    length = check_positive_int(length, "length")
+    if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
+        raise TypeError(f"start must be an integer; got {start!r}")
+    if not 0 <= start <= n_rows - length:
+        raise ValueError(
+            f"the segment [start, start + length) must fit inside {n_rows} rows; "
+            f"got start={start}, length={length}"
+        )
+    cols = [features] if isinstance(features, (int, np.integer)) else list(features)
+    if not cols or any(
+        isinstance(c, bool) or not isinstance(c, (int, np.integer)) or not 0 <= c < n_cols
+        for c in cols
+    ):
+        raise ValueError(f"features must be column numbers in [0, {n_cols - 1}]; got {features!r}")
+    if isinstance(ramp, bool) or not isinstance(ramp, (int, np.integer)) or ramp < 0:
+        raise ValueError(f"ramp must be an integer >= 0; got {ramp!r}")
+    if ramp > length // 2:
+        raise ValueError(f"ramp must be at most length // 2 = {length // 2}; got {ramp}")
+    # donor starts d whose stretch [d, d + length) does not overlap [start, start + length)
+    candidates = np.r_[0 : max(start - length + 1, 0), start + length : n_rows - length + 1]
+    if candidates.size == 0:
+        raise ValueError(
+            f"no room for a donor stretch of {length} rows outside the segment in {n_rows} rows"
+        )
+    donor = int(np.random.default_rng(seed).choice(candidates))
+    weight = np.ones(length)
+    if ramp:
+        fade = np.arange(1, ramp + 1) / (ramp + 1)
+        weight[:ramp], weight[length - ramp :] = fade, fade[::-1]
+    out = arr.copy()
+    seg = slice(start, start + length)
+    for c in cols:
+        out[seg, c] = (1 - weight) * arr[seg, c] + weight * arr[donor : donor + length, c]
+    mask = np.zeros(n_rows, dtype=bool)
+    mask[seg] = True
+    return out, mask
