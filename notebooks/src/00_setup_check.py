@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 0 · Setup check
 #
-# Run this notebook first, before a workshop or before the tutorials. In about half a minute it tells you whether your machine, Binder session or Colab runtime can run everything else.
+# Run this notebook first, before a workshop or before the tutorials. In a few seconds it tells you whether your machine, Binder session or Colab runtime can run everything else.
 #
 # **What you will learn**
 #
@@ -9,7 +9,8 @@
 # - where `lstm_helpers`, the tutorial's small helper package, is imported from;
 # - that TensorFlow can compute and train a model on your CPU, and that figures display.
 #
-# **Prerequisites:** none. **Run time:** about 10 s on a 2-core CPU, most of it importing TensorFlow.
+# **Prerequisites:** none. **Run time:** about 10 s on a 2-core CPU, most of it importing TensorFlow (the README's table has the measured figure).
+# <!-- not-claims: 10 2 (run time and machine measured by make bench, not by this notebook) -->
 #
 # Run the cells top to bottom (*Run → Run All Cells*). Every check prints **OK** or says what is wrong and what to do.
 
@@ -80,15 +81,16 @@ versions.drop(columns="ok")
 # %% [markdown]
 # ## Step 2 — `lstm_helpers` is importable
 #
-# The notebooks import the plumbing (windowing, error frames, scoring, plots) from `lstm_helpers` instead of pasting it into every notebook. `make lab`, Binder and the Colab cell all install it. Here we check which copy Python found: it should be the `lstm_helpers/` folder of this repository.
+# The notebooks import the plumbing (windowing, error frames, scoring, plots) from `lstm_helpers` instead of pasting it into every notebook. `make lab`, Binder and the Colab cell all install it. Here we check which copy Python found. In a checkout of the repository (`make lab`, conda, Binder) it should be the repository's own `lstm_helpers/` folder, shown as `<repo>/lstm_helpers`; on Colab it is the copy the install cell put into Colab's `site-packages`, shown with its full path.
 
 # %%
 import lstm_helpers
 
 where = Path(lstm_helpers.__file__).resolve().parent
-repo = Path.cwd().resolve().parent  # this notebook lives in <repo>/notebooks/
-# Inside the repository, show the path relative to it; anywhere else, show it in full.
-shown = f"<repo>/{where.relative_to(repo)}" if where.is_relative_to(repo) else str(where)
+repo = Path.cwd().resolve().parent  # in a checkout, this notebook lives in <repo>/notebooks/
+in_checkout = (repo / "pyproject.toml").is_file() and where.is_relative_to(repo)
+# In a checkout, show the path relative to it; anywhere else (Colab), the installed copy in full.
+shown = f"<repo>/{where.relative_to(repo)}" if in_checkout else f"{where} (an installed copy)"
 print(f"lstm_helpers {lstm_helpers.__version__} imported from {shown}")
 print(
     "public helpers:", ", ".join(sorted(n for n in lstm_helpers.__all__ if not n.startswith("_")))
@@ -146,7 +148,7 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# ## Sanity checks
+# ## Checks
 #
 # The same checks as above, as assertions: if this cell runs without an error, you are ready. (On Colab, its own library versions are used, so the version check is skipped there.)
 
@@ -168,7 +170,7 @@ print("All checks passed: you are ready for notebook 1.")
 # | --- | --- |
 # | `ModuleNotFoundError: lstm_helpers` | The kernel is not the project's environment. In a terminal in the repository, run `make lab` and open the notebook from that JupyterLab; or pick the kernel of your `lstm-anomaly` conda environment (*Kernel → Change Kernel*) after `pip install -e .` in it. |
 # | a version shows **DIFFERENT** | Run `make check-env` to see every package. `make lab` (or `conda env create -f environment.yml`) installs the tested versions. Small differences usually work; report what breaks. |
-# | Keras is not 3.x | An old TensorFlow (below 2.16) brings Keras 2. Install the tested versions as above. |
+# | Keras is not 3.x | TensorFlow 2.15 or older brings Keras 2. Install the tested versions as above. |
 # | TensorFlow will not install or import (old laptop, unusual OS) | Use the Binder or Colab badge at the top of each notebook, or pair with a neighbour. |
 # | the kernel dies while importing TensorFlow | Usually memory: close other notebooks (*Kernel → Shut Down All Kernels*). On Binder, each session has 2 GB. |
 #
