@@ -36,6 +36,13 @@ in the cell is itself reported, so exceptions cannot outlive their prose.
     python tools/check_claims.py notebooks/01_*.ipynb # some of them
 
 Exit status 1 when a figure is unbacked, with one line per figure, grouped per notebook.
+
+What it cannot see: the check compares numbers, not meanings. A figure counts as backed
+if the same value appears anywhere in the notebook's code or outputs, so small integers
+(which some parameter nearly always holds) and figures in words ("four spikes", "a few
+thousand") pass; a true number used for a false statement ("k = 2 and k = 3 show a
+trade-off" when both flag 80 windows) passes too. It catches what drifts most: measured
+values, percentages and counts that a rerun changed while the prose stayed.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ NOTEBOOKS = ROOT / "notebooks"
 # A number as prose or code writes it: 1,000 / 0.169 / .5 / 1e-3 / 1_000.
 NUMBER = re.compile(
     r"""
-    (?<![\w.])                       # not inside a name, not after a decimal point
+    (?<!\w)(?<!\d\.)                 # not inside a name, not the tail of 3.10.2 (1..5 is fine)
     (?P<num>
         \d{1,3}(?:,\d{3})+(?!\d)     # 1,000 or 12,345,678
       | \d+(?:_\d+)+                 # 1_000 (code)
