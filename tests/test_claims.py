@@ -61,6 +61,8 @@ def test_code_backs_parameters_and_asserts():
     assert _unbacked("709 training points", code="assert len(train) == 709") == []
     assert _unbacked("1,000 points", code="n = 1_000") == []
     assert _unbacked("708 training points", code="assert len(train) == 709") == ["708"]
+    assert _unbacked("points 101 to 120", printed="drawn at points 101..120") == []
+    assert _unbacked("version 3.10", printed="3.10.2") == []
 
 
 def test_markdown_of_the_same_notebook_does_not_back_itself():
