@@ -312,7 +312,7 @@ def average_precision(truth: ArrayLike | pd.Series, scores: ArrayLike | pd.Serie
     s = np.where(np.isnan(s), -np.inf, s)
     order = np.argsort(-s, kind="stable")
     s, t = s[order], t[order]
-    last_of_value = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]  # each threshold's end
+    last_of_value = np.r_[np.flatnonzero(s[1:] != s[:-1]), s.size - 1]  # each threshold's end
     tps = np.cumsum(t)[last_of_value]
     flagged = last_of_value + 1
     precision = tps / flagged

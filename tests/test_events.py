@@ -1,72 +1,300 @@
-"""Event-level metrics on timestamped detections."""
+"""Event-level functions on flags and spans: loop references, properties and bad input."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lstm_helpers.scoring import (
+from lstm_helpers import (
     detection_delays,
-    evaluate_detections,
-    event_recall,
+    evaluate,
+    event_metrics,
     false_alarms_per_day,
-    window_mask,
+    span_mask,
 )
 
 IDX = pd.date_range("2020-01-01", periods=48, freq="h")
-WINDOWS = [("2020-01-01 04:00", "2020-01-01 08:00"), ("2020-01-02 10:00", "2020-01-02 12:00")]
+SPANS = [
+    (pd.Timestamp("2020-01-01 04:00"), pd.Timestamp("2020-01-01 08:00")),
+    (pd.Timestamp("2020-01-02 10:00"), pd.Timestamp("2020-01-02 12:00")),
+]
 
 
-def detections(*hours):
-    det = pd.Series(False, index=IDX)
-    det.iloc[list(hours)] = True
-    return det
+def flags_at(*positions, index=IDX):
+    flags = pd.Series(False, index=index)
+    flags.iloc[list(positions)] = True
+    return flags
 
 
-def test_window_mask_includes_both_ends():
-    mask = window_mask(IDX, WINDOWS)
+# --- plain-loop references, written from the definitions --------------------------------
+
+
+def ref_alarms(flags):
+    """Runs of consecutive flags as (first label, last label)."""
+    alarms, start = [], None
+    labels, values = list(flags.index), list(flags)
+    for i, value in enumerate(values):
+        if value and start is None:
+            start = labels[i]
+        if start is not None and (not value or i == len(values) - 1):
+            alarms.append((start, labels[i] if value else labels[i - 1]))
+            start = None
+    return alarms
+
+
+def ref_event_counts(spans, flags):
+    """Orion's overlapping segments: TP spans hit by an alarm, FN spans not, FP lone alarms."""
+    alarms = ref_alarms(flags)
+    tp = fn = 0
+    unmatched = list(alarms)
+    for a, b in spans:
+        found = False
+        for s, e in alarms:
+            if s <= b and a <= e:  # closed intervals overlap
+                found = True
+                if (s, e) in unmatched:
+                    unmatched.remove((s, e))
+        tp += found
+        fn += not found
+    return tp, len(unmatched), fn
+
+
+def ref_delays(spans, flags, lag):
+    labels, values = list(flags.index), list(flags)
+    out = []
+    for a, b in spans:
+        delay = None
+        for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+            if value and a <= label <= b and i + lag < len(labels):
+                delay = labels[i + lag] - a
+                break
+        out.append(delay)
+    return out
+
+
+def same(a: dict, b: dict) -> bool:
+    """Dicts equal, NaN equal to NaN."""
+    return pd.Series(a, dtype=object).fillna("nan").equals(pd.Series(b, dtype=object).fillna("nan"))
+
+
+# --- examples -----------------------------------------------------------------------------
+
+
+def test_span_mask_includes_both_ends_and_returns_a_series_on_the_index():
+    mask = span_mask(IDX, SPANS)
+    assert mask.index.equals(IDX) and mask.dtype == bool
     assert np.flatnonzero(mask).tolist() == [4, 5, 6, 7, 8, 34, 35, 36]
+    ints = span_mask(pd.RangeIndex(0, 20, 2), [(3, 8)])
+    assert np.flatnonzero(ints).tolist() == [2, 3, 4]  # labels 4, 6, 8
 
 
-def test_event_recall_and_delays():
-    det = detections(5, 6, 7, 20, 30)
-    assert event_recall(det, WINDOWS) == 0.5
-    delays = detection_delays(det, WINDOWS)
-    assert delays[0] == pd.Timedelta(hours=1) and pd.isna(delays[1])
-    assert event_recall(detections(4, 36), WINDOWS) == 1.0
+def test_event_metrics_count_overlapping_segments():
+    # Alarms: {5,6,7} in span 0; {20} and {30} outside; span 1 missed.
+    m = event_metrics(SPANS, flags_at(5, 6, 7, 20, 30))
+    assert (m["tp"], m["fp"], m["fn"], m["n_alarms"]) == (1, 2, 1, 3)
+    assert m["precision"] == pytest.approx(1 / 3) and m["recall"] == 0.5
+    assert m["f1"] == pytest.approx(2 * 1 / (2 * 1 + 2 + 1))
+    # An alarm that starts before a span and runs into it finds it and is not false.
+    m = event_metrics(SPANS, flags_at(2, 3, 4))
+    assert (m["tp"], m["fp"]) == (1, 0)
+    # One alarm covering both spans finds both.
+    assert event_metrics(SPANS, flags_at(*range(3, 40)))["recall"] == 1.0
+    m = event_metrics(SPANS, flags_at())  # no flags: precision undefined, not 0
+    assert math.isnan(m["precision"]) and m["recall"] == 0.0 and m["f1"] == 0.0
 
 
-def test_false_alarms_count_runs_outside_windows_per_day():
+def test_false_alarms_per_day_counts_runs_outside_spans_per_day_of_data():
     # Runs: {5,6,7} inside; {20,21,22} outside (one alarm, not three); {30} outside.
-    det = detections(5, 6, 7, 20, 21, 22, 30)
-    days_outside = (48 - 8) / 24
-    assert false_alarms_per_day(det, WINDOWS) == pytest.approx(2 / days_outside)
-    # A run that starts outside and reaches into a window is not false.
-    assert false_alarms_per_day(detections(2, 3, 4), WINDOWS) == 0.0
-    assert false_alarms_per_day(detections(), WINDOWS) == 0.0
+    flags = flags_at(5, 6, 7, 20, 21, 22, 30)
+    days = 47 / 24  # from the first to the last timestamp
+    assert false_alarms_per_day(SPANS, flags) == pytest.approx(2 / days)
+    assert false_alarms_per_day(SPANS, flags_at(2, 3, 4)) == 0.0
+    assert false_alarms_per_day(SPANS, flags_at()) == 0.0
 
 
-def test_evaluate_detections_collects_every_metric():
-    out = evaluate_detections(detections(5, 6, 7, 20), WINDOWS)
-    assert out["events_detected"] == "1/2"
-    assert out["precision"] == pytest.approx(3 / 4) and out["recall"] == pytest.approx(3 / 8)
+def test_detection_delays_count_from_the_span_start_to_a_computable_flag():
+    flags = flags_at(5, 6, 7, 20, 30)
+    delays = detection_delays(SPANS, flags)
+    assert delays[0] == pd.Timedelta(hours=1) and pd.isna(delays[1])
+    # An offline score flagged at 5 was only computable 3 steps later.
+    assert detection_delays(SPANS, flags, lag=3)[0] == pd.Timedelta(hours=4)
+    # A flag whose look-ahead runs past the end of the data was never computable.
+    assert pd.isna(detection_delays([(IDX[46], IDX[47])], flags_at(46), lag=2)[0])
+    ints = detection_delays([(10, 20)], flags_at(12, 15, index=pd.RangeIndex(30)))
+    assert ints.tolist() == [2.0]
+
+
+def test_evaluate_collects_every_metric():
+    flags = flags_at(5, 6, 7, 20)
+    scores = pd.Series(flags.astype(float), index=IDX)
+    out = evaluate(SPANS, flags, scores=scores)
+    assert out["events_detected"] == "1/2" and out["false_alarms"] == 1
+    assert out["point_precision"] == pytest.approx(3 / 4)
+    assert out["point_recall"] == pytest.approx(3 / 8)
+    assert (out["event_precision"], out["event_recall"]) == (0.5, 0.5)
+    assert out["false_alarms_per_day"] == pytest.approx(1 / (47 / 24))
     assert out["mean_delay"] == pd.Timedelta(hours=1)
+    assert 0 < out["average_precision"] < 1
     assert set(out) == {
-        "precision",
-        "recall",
-        "f1",
+        "point_precision",
+        "point_recall",
+        "point_f1",
+        "event_precision",
         "event_recall",
+        "event_f1",
         "events_detected",
+        "false_alarms",
         "false_alarms_per_day",
         "mean_delay",
+        "average_precision",
     }
+    ints = evaluate([(3, 5)], flags_at(4, index=pd.RangeIndex(10)))
+    assert math.isnan(ints["false_alarms_per_day"]) and ints["mean_delay"] == 1.0
+    assert math.isnan(ints["average_precision"])
 
 
-def test_bad_inputs_raise():
-    with pytest.raises(TypeError, match="indexed by timestamps"):
-        event_recall(pd.Series([True, False]), WINDOWS)
-    with pytest.raises(TypeError, match="booleans"):
-        event_recall(pd.Series(1.0, index=IDX), WINDOWS)
-    with pytest.raises(ValueError, match="must not end before it starts"):
-        window_mask(IDX, [("2020-01-02", "2020-01-01")])
+# --- properties ---------------------------------------------------------------------------
+
+
+@st.composite
+def cases(draw, tz=None):
+    n = draw(st.integers(2, 60))
+    values = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    if draw(st.booleans()):
+        index = pd.date_range("2021-03-27", periods=n, freq="37min", tz=tz)
+    else:
+        index = pd.Index(sorted(draw(st.sets(st.integers(-1000, 1000), min_size=n, max_size=n))))
+        if tz is not None:
+            index = pd.to_datetime(index, unit="h").tz_localize(tz)
+    flags = pd.Series(values, index=index)
+    # Disjoint spans from sorted, distinct cut points drawn between the labels.
+    lo, hi = 0, n - 1
+    cuts = sorted(draw(st.sets(st.integers(lo, hi), max_size=6)))
+    spans = [(index[a], index[b]) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    lag = draw(st.integers(0, 5))
+    return spans, flags, lag
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases())
+def test_event_functions_match_the_loop_references(case):
+    spans, flags, lag = case
+    m = event_metrics(spans, flags)
+    assert (m["tp"], m["fp"], m["fn"]) == ref_event_counts(spans, flags)
+    got = detection_delays(spans, flags, lag=lag).tolist()
+    for g, w in zip(got, ref_delays(spans, flags, lag), strict=True):
+        assert (pd.isna(g) and w is None) or g == w
+    truth = [any(a <= t <= b for a, b in spans) for t in flags.index]
+    assert span_mask(flags.index, spans).tolist() == truth
+    if isinstance(flags.index, pd.DatetimeIndex):
+        days = (flags.index[-1] - flags.index[0]).total_seconds() / 86400
+        assert false_alarms_per_day(spans, flags) == pytest.approx(m["fp"] / days)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(tz="America/New_York"))
+def test_tz_aware_index_and_spans_give_the_same_answers_as_utc_naive(case):
+    spans, flags, lag = case
+    naive = flags.copy()
+    naive.index = flags.index.tz_convert("UTC").tz_localize(None)
+    naive_spans = [
+        (a.tz_convert("UTC").tz_localize(None), b.tz_convert("UTC").tz_localize(None))
+        for a, b in spans
+    ]
+    assert same(event_metrics(spans, flags), event_metrics(naive_spans, naive))
+    assert detection_delays(spans, flags, lag).equals(detection_delays(naive_spans, naive, lag))
+    # Spans in another timezone denote the same instants.
+    tokyo = [(a.tz_convert("Asia/Tokyo"), b.tz_convert("Asia/Tokyo")) for a, b in spans]
+    assert same(event_metrics(tokyo, flags), event_metrics(spans, flags))
+    with pytest.raises(TypeError, match="timezone-naive but the index is in"):
+        event_metrics([(pd.Timestamp("2021-03-27"), pd.Timestamp("2021-03-28"))], flags)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(), st.randoms(use_true_random=False))
+def test_shuffled_or_duplicated_indexes_are_refused(case, rnd):
+    spans, flags, _ = case
+    order = list(range(len(flags)))
+    rnd.shuffle(order)
+    shuffled = flags.iloc[order]
+    functions = [
+        lambda f: event_metrics(spans, f),
+        lambda f: detection_delays(spans, f),
+        lambda f: evaluate(spans, f),
+        lambda f: span_mask(f.index, spans),
+    ]
+    if not shuffled.index.is_monotonic_increasing:
+        for function in functions:
+            with pytest.raises(ValueError, match="sorted in increasing order"):
+                function(shuffled)
+    duplicated = pd.concat([flags, flags.iloc[[0]]]).sort_index(kind="stable")
+    for function in functions:
+        with pytest.raises(ValueError, match="must be unique; 1 duplicated"):
+            function(duplicated)
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spans", "flags", "exc", "match"),
+    [
+        ([(IDX[8], IDX[4])], flags_at(5), ValueError, r"spans\[0\] ends before it starts"),
+        (
+            [(pd.NaT, IDX[4])],
+            flags_at(5),
+            ValueError,
+            r"spans\[0\] start must be a timestamp, not NaT",
+        ),
+        ([(None, IDX[4])], flags_at(5), ValueError, "not NaT/None"),
+        ([(IDX[1], IDX[5]), (IDX[5], IDX[9])], flags_at(5), ValueError, "must not overlap"),
+        ([(1, 5)], flags_at(5), TypeError, "must be a timestamp for a DatetimeIndex"),
+        ([(IDX[1], IDX[5], IDX[6])], flags_at(5), ValueError, "a \\(start, end\\) pair"),
+        ("2020-01-01", flags_at(5), TypeError, "spans must be a sequence"),
+        (
+            [(IDX[1].tz_localize("UTC"), IDX[5].tz_localize("UTC"))],
+            flags_at(5),
+            TypeError,
+            "in timezone UTC but the index is timezone-naive",
+        ),
+        ([(IDX[1], IDX[5])], flags_at(5, index=pd.RangeIndex(48)), TypeError, "must be a number"),
+        ([(1, np.nan)], flags_at(5, index=pd.RangeIndex(48)), ValueError, "must be finite"),
+        (SPANS, pd.Series([], dtype=bool, index=IDX[:0]), ValueError, "must not be empty"),
+        (SPANS, pd.Series(1.0, index=IDX), TypeError, "must hold booleans"),
+        (SPANS, flags_at(5).to_numpy(), TypeError, "must be a boolean pandas Series"),
+        (
+            SPANS,
+            pd.Series(True, index=IDX.astype(str)),
+            TypeError,
+            "DatetimeIndex .* or an integer",
+        ),
+        (SPANS, pd.Series(True, index=IDX.insert(3, pd.NaT)[:48]), ValueError, "must not hold NaT"),
+    ],
+)
+def test_bad_spans_and_flags_are_refused(spans, flags, exc, match):
+    for function in (event_metrics, detection_delays, evaluate):
+        with pytest.raises(exc, match=match):
+            function(spans, flags)
+
+
+def test_false_alarms_per_day_needs_time():
+    with pytest.raises(ValueError, match="at least 2 timestamps to measure time; got 1"):
+        false_alarms_per_day([], flags_at(0, index=IDX[:1]))
+    with pytest.raises(TypeError, match="needs flags on a DatetimeIndex"):
+        false_alarms_per_day([], flags_at(0, index=pd.RangeIndex(5)))
+    with pytest.raises(ValueError, match="must be unique"):
+        false_alarms_per_day([], pd.Series([True, True], index=[IDX[0], IDX[0]]))
+
+
+def test_detection_delays_refuse_a_bad_lag_and_evaluate_a_bad_scores():
+    with pytest.raises(ValueError, match="lag must be an integer >= 0; got -1"):
+        detection_delays(SPANS, flags_at(5), lag=-1)
+    with pytest.raises(TypeError, match="scores must be a pandas Series"):
+        evaluate(SPANS, flags_at(5), scores=np.zeros(48))
+    with pytest.raises(ValueError, match="share one index"):
+        evaluate(SPANS, flags_at(5), scores=pd.Series(0.0, index=IDX + pd.Timedelta("1h")))

@@ -1,51 +1,15 @@
-"""Errors and thresholds in lstm_helpers.scoring."""
+"""Thresholds: mean + k std, quantile and max of calibration scores."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstm_helpers import mean_std_threshold, per_step_errors, quantile_threshold, window_mae
-
-
-def test_per_step_errors_average_over_features_only():
-    x = np.zeros((4, 6, 3))
-    x_hat = np.zeros((4, 6, 3))
-    x_hat[2, 5] = [3.0, -3.0, 0.0]
-    err = per_step_errors(x, x_hat)
-    assert err.shape == (4, 6)
-    assert err[2, 5] == pytest.approx(2.0)
-    assert np.count_nonzero(err) == 1
-    assert window_mae(x, x_hat)[2] == pytest.approx(2.0 / 6)
-
-
-@given(
-    arrays(
-        np.float64,
-        st.tuples(st.integers(1, 8), st.integers(1, 7), st.integers(1, 4)),
-        elements=st.floats(-100, 100),
-    )
-)
-def test_window_mae_matches_numpy_definition(x):
-    x_hat = x[::-1]
-    np.testing.assert_allclose(window_mae(x, x_hat), np.abs(x - x_hat).mean(axis=(1, 2)))
-
-
-@pytest.mark.parametrize(
-    ("x", "x_hat", "match"),
-    [
-        (np.zeros((3, 4, 2)), np.zeros((3, 4, 1)), "same shape"),
-        (np.zeros(5), np.zeros(5), "must have shape"),
-        (np.zeros((3, 4, 2)), np.full((3, 4, 2), np.nan), "x_hat must be finite"),
-        (np.zeros((0, 4, 2)), np.zeros((0, 4, 2)), "must not be empty"),
-    ],
-)
-def test_bad_error_inputs_raise(x, x_hat, match):
-    with pytest.raises(ValueError, match=match):
-        per_step_errors(x, x_hat)
+from lstm_helpers import max_threshold, mean_std_threshold, quantile_threshold
 
 
 def test_thresholds():
@@ -54,9 +18,47 @@ def test_thresholds():
     assert mean_std_threshold(scores, k=0) == pytest.approx(2.5)
     assert quantile_threshold(scores, q=1.0) == 4.0
     assert quantile_threshold(scores, q=0.5) == pytest.approx(2.5)
-    with pytest.raises(ValueError, match="q must lie in"):
-        quantile_threshold(scores, q=99)
-    with pytest.raises(ValueError, match="non-empty 1-D"):
-        mean_std_threshold(np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="must be finite"):
-        mean_std_threshold([1.0, np.nan])
+    assert max_threshold(scores) == 4.0
+
+
+@given(arrays(np.float64, st.integers(1, 50), elements=st.floats(-1e3, 1e3)), st.floats(-5, 5))
+def test_mean_std_threshold_matches_a_loop(scores, k):
+    mean = sum(scores) / len(scores)
+    std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    assert mean_std_threshold(scores, k) == pytest.approx(mean + k * std, abs=1e-6)
+    assert max_threshold(scores) == max(scores)
+
+
+def test_nan_scores_are_points_without_a_score_and_are_ignored():
+    # e.g. the first n_timesteps - 1 causal scores
+    scores = pd.Series([np.nan, np.nan, 1.0, 2.0, 3.0, 4.0])
+    assert mean_std_threshold(scores, k=1) == mean_std_threshold(scores.dropna(), k=1)
+    assert quantile_threshold(scores, 0.5) == 2.5
+    assert max_threshold(scores) == 4.0
+    with pytest.raises(ValueError, match="all are NaN"):
+        max_threshold([np.nan, np.nan])
+
+
+def test_float16_scores_do_not_overflow():
+    scores = np.full(1000, 60000, dtype=np.float16)
+    assert mean_std_threshold(scores, k=2) == pytest.approx(60000)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda s: mean_std_threshold(s, k=np.nan), ValueError, "k must be finite; got nan"),
+        (lambda s: mean_std_threshold(s, k=np.inf), ValueError, "k must be finite; got inf"),
+        (lambda s: mean_std_threshold(s, k="2"), TypeError, "k must be a real number"),
+        (lambda s: quantile_threshold(s, q=99), ValueError, r"q must lie in \[0, 1\]; got 99"),
+        (lambda s: quantile_threshold(s, q=np.nan), ValueError, "q must be finite"),
+        (lambda s: mean_std_threshold(np.zeros((2, 2))), ValueError, "non-empty 1-D"),
+        (lambda s: max_threshold([]), ValueError, "non-empty 1-D"),
+        (lambda s: mean_std_threshold([1.0, np.inf]), ValueError, "must not hold inf"),
+        (lambda s: max_threshold(np.ma.masked_array(s, s > 2)), TypeError, "masked array"),
+        (lambda s: max_threshold(["a"]), TypeError, "must hold numbers"),
+    ],
+)
+def test_bad_threshold_inputs_raise(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(np.array([1.0, 2.0, 3.0]))
