@@ -17,6 +17,7 @@ its SHA-256 sum before it is used, wherever it came from.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import tempfile
@@ -52,7 +53,10 @@ class NabError(RuntimeError):
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        raise NabError(f"{path} could not be read ({err})") from err
 
 
 def _homes(data_home: str | os.PathLike | None) -> list[Path]:
@@ -91,6 +95,12 @@ def nab_path(rel: str, data_home: str | os.PathLike | None = None, timeout: floa
     Returns
     -------
     pathlib.Path
+
+    Raises
+    ------
+    NabError
+        For an unknown file, a checksum mismatch, and every network or disk failure
+        (including a connection cut mid-download). A failed download leaves no file behind.
     """
     if rel not in NAB_SHA256:
         known = ", ".join(sorted(k.removeprefix("data/") for k in NAB_SHA256 if k != LABELS))
@@ -101,26 +111,38 @@ def nab_path(rel: str, data_home: str | os.PathLike | None = None, timeout: floa
             return _verified(home / rel, rel)
     cache = homes[-1]
     target = cache / rel
+    searched = ", ".join(str(h) for h in homes)
     try:
         with urllib.request.urlopen(NAB_URL + rel, timeout=timeout) as response:
             payload = response.read()
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
-        searched = ", ".join(str(h) for h in homes)
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        # OSError covers URLError, HTTPError, timeouts and resets; HTTPException covers a
+        # connection closed mid-body (http.client.IncompleteRead) and malformed replies.
         raise NabError(
             f"{rel} is not on this machine (looked in {searched}) and could not be downloaded "
-            f"from NAB's repository ({err}). Connect to the internet once, or set {ENV_VAR} to a "
-            "folder holding NAB's files laid out as in its repository (data/..., labels/...)."
+            f"from NAB's repository ({type(err).__name__}: {err}). Connect to the internet "
+            f"once, or set {ENV_VAR} to a folder holding NAB's files laid out as in its "
+            "repository (data/..., labels/...)."
         ) from err
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-        tmp.write(payload)
-    tmp_path = Path(tmp.name)
+    # Write to a temporary file next to the target, verify it, then rename it into place:
+    # a reader never sees half a file, and on any failure the temporary file is removed.
+    tmp_path = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
+            tmp_path = Path(tmp.name)
+            tmp.write(payload)
         _verified(tmp_path, rel)
-    except NabError:
-        tmp_path.unlink()
-        raise
-    tmp_path.replace(target)  # atomic: a reader never sees half a file
+        tmp_path.replace(target)  # atomic on one file system
+    except OSError as err:
+        raise NabError(
+            f"{rel} was downloaded but could not be saved in the cache {target.parent} "
+            f"({type(err).__name__}: {err}). Free some disk space or set {ENV_VAR} to a "
+            "writable folder holding NAB's files."
+        ) from err
+    finally:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)  # gone already after a successful rename
     return target
 
 
@@ -140,20 +162,49 @@ def load_nab_csv(path: str | os.PathLike, spans: list[Span] | None = None):
         rows sharing a timestamp, the first is kept, and
         ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
     spans : list of (pandas.Timestamp, pandas.Timestamp)
+
+    Raises
+    ------
+    ValueError
+        If the columns are not ``timestamp,value``, a timestamp is empty or not an ISO 8601
+        date (text is never sorted as text), a value is not a number, or a span is
+        reversed or NaT.
     """
-    df = pd.read_csv(path, parse_dates=["timestamp"], index_col="timestamp")
-    if list(df.columns) != ["value"]:
+    df = pd.read_csv(path, dtype={"timestamp": str})
+    if list(df.columns) != ["timestamp", "value"]:
+        raise ValueError(f"{path}: expected columns timestamp,value; got {list(df.columns)}")
+    if df["timestamp"].isna().any():
+        row = int(df["timestamp"].isna().to_numpy().argmax())
+        raise ValueError(f"{path}: timestamp is empty on data row {row}")
+    try:
+        # ISO 8601 only: text that is not a date is refused, never kept as strings that
+        # would then sort as text.
+        stamps = pd.to_datetime(df["timestamp"], format="ISO8601")
+    except (ValueError, TypeError) as err:
         raise ValueError(
-            f"{path}: expected columns timestamp,value; got {['timestamp', *df.columns]}"
-        )
+            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00 ({err})"
+        ) from err
+    try:
+        values = pd.to_numeric(df["value"]).astype(float)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{path}: value must hold numbers ({err})") from err
+    df = pd.DataFrame(
+        {"value": values.to_numpy()}, index=pd.DatetimeIndex(stamps, name="timestamp")
+    )
     # Real clocks jump: machine_temperature's goes back 55 minutes once, repeating 11
     # timestamps. Keep the first reading of each timestamp, in time order, and say so.
     n_rows = len(df)
     df = df[~df.index.duplicated(keep="first")].sort_index(kind="stable")
     df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
-    df["value"] = df["value"].astype(float)
-    spans = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in (spans or [])]
-    return df, spans
+    checked = []
+    for i, (a, b) in enumerate(spans or []):
+        start, end = pd.Timestamp(a), pd.Timestamp(b)
+        if pd.isna(start) or pd.isna(end) or end < start:
+            raise ValueError(
+                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(a, b)}"
+            )
+        checked.append((start, end))
+    return df, checked
 
 
 def load_nab(name: str, data_home: str | os.PathLike | None = None):

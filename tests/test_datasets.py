@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import os
 import urllib.error
@@ -53,8 +54,8 @@ def test_a_present_file_is_read_without_touching_the_network(isolated, monkeypat
 @needs_copy
 @pytest.mark.parametrize("name", [k.removeprefix("data/") for k in NAB_SHA256 if k != LABELS])
 def test_labels_parse_and_fall_inside_the_series(name, isolated):
-    df, windows = load_nab(name, data_home=SOURCE)
-    for start, end in windows:
+    df, spans = load_nab(name, data_home=SOURCE)
+    for start, end in spans:
         assert isinstance(start, pd.Timestamp) and start <= end
         assert df.index[0] <= start and end <= df.index[-1]
 
@@ -107,19 +108,97 @@ def test_a_corrupt_download_is_not_cached(isolated, monkeypatch):
     assert not list((isolated / "cache").rglob("*.json"))
 
 
+class _Broken(io.BytesIO):
+    def read(self, *args):
+        raise http.client.IncompleteRead(b"partial", 1000)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        urllib.error.URLError("no route to host"),
+        urllib.error.HTTPError("u", 404, "Not Found", {}, None),
+        TimeoutError("timed out"),
+        ConnectionResetError("reset"),
+        http.client.RemoteDisconnected("closed"),
+        "incomplete",
+    ],
+)
+def test_every_network_failure_is_a_nab_error(isolated, monkeypatch, failure):
+    def fail(url, timeout):
+        if failure == "incomplete":
+            return _Broken(b"")
+        raise failure
+
+    monkeypatch.setattr(datasets.urllib.request, "urlopen", fail)
+    with pytest.raises(NabError, match="could not be downloaded"):
+        nab_path(LABELS)
+    assert not [p for p in (isolated / "cache").rglob("*") if p.is_file()]
+
+
+def test_a_failed_write_is_a_nab_error_and_leaves_no_partial_file(isolated, monkeypatch):
+    payload = b"x" * 100
+    monkeypatch.setattr(
+        datasets.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(payload)
+    )
+    real = datasets.tempfile.NamedTemporaryFile
+
+    class DiskFull:
+        def __init__(self, **kwargs):
+            self.file = real(**kwargs)
+            self.name = self.file.name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            self.file.write(data[:10])  # half-written, then the disk is full
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(datasets.tempfile, "NamedTemporaryFile", DiskFull)
+    with pytest.raises(NabError, match=r"could not be saved .*No space left"):
+        nab_path(LABELS)
+    assert not [p for p in (isolated / "cache").rglob("*") if p.is_file()]
+
+
 def test_load_nab_csv_reads_any_nab_format_file(tmp_path):
     path = _write(
         tmp_path,
         "x.csv",
         b"timestamp,value\n2020-01-01 00:05:00,2\n2020-01-01 00:00:00,1\n2020-01-01 00:05:00,9\n",
     )
-    df, windows = load_nab_csv(path, [["2020-01-01 00:00:00", "2020-01-01 00:05:00"]])
+    df, spans = load_nab_csv(path, [["2020-01-01 00:00:00", "2020-01-01 00:05:00"]])
     assert df["value"].tolist() == [
         1.0,
         2.0,
     ]  # sorted; the repeated timestamp keeps its first value
     assert df.attrs["dropped_duplicate_timestamps"] == 1
-    assert windows == [(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-01 00:05"))]
-    bad = _write(tmp_path, "y.csv", b"time,val\n2020-01-01,1\n")
-    with pytest.raises(ValueError):
-        load_nab_csv(bad)
+    assert spans == [(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-01 00:05"))]
+    assert isinstance(df.index, pd.DatetimeIndex)
+
+
+@pytest.mark.parametrize(
+    ("payload", "match"),
+    [
+        (b"time,val\n2020-01-01,1\n", "expected columns timestamp,value"),
+        (b"timestamp,value\nyesterday,1\n2020-01-01,2\n", "ISO 8601"),
+        (b"timestamp,value\n2020-01-01,1\n2020-13-45,2\n", "ISO 8601"),
+        (b"timestamp,value\n1,1\n2,2\n", "ISO 8601"),
+        (b"timestamp,value\n2020-01-01,1\n,2\n", "timestamp is empty on data row 1"),
+        (b"timestamp,value\n2020-01-01,high\n", "value must hold numbers"),
+    ],
+)
+def test_load_nab_csv_refuses_what_it_cannot_parse(tmp_path, payload, match):
+    with pytest.raises(ValueError, match=match):
+        load_nab_csv(_write(tmp_path, "y.csv", payload))
+
+
+def test_load_nab_csv_refuses_reversed_or_missing_spans(tmp_path):
+    path = _write(tmp_path, "x.csv", b"timestamp,value\n2020-01-01 00:00:00,1\n")
+    with pytest.raises(ValueError, match=r"spans\[0\] must be .* start <= end"):
+        load_nab_csv(path, [["2020-01-02", "2020-01-01"]])
+    with pytest.raises(ValueError, match=r"spans\[0\]"):
+        load_nab_csv(path, [[None, "2020-01-01"]])
