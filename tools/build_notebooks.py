@@ -386,10 +386,10 @@ def build(source: Path, root: Path = ROOT, timeout: int = 600, run: bool = True)
     """Render, execute and write the notebook of ``source``; seconds spent executing."""
     target = target_of(source, root)
     nb = render(source, root)
+    target.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if run:
         execute(nb, target.parent, timeout)
-    target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return time.perf_counter() - start
 
