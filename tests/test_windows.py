@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstm_helpers import make_forecast_windows, make_windows
+from lstm_helpers import calibration_split, make_forecast_windows, make_windows
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
@@ -99,3 +99,42 @@ def test_forecast_targets_are_the_rows_after_each_input(case, n_horizon):
     for w in range(n_windows):
         np.testing.assert_array_equal(X[w], data[w : w + n_timesteps])
         np.testing.assert_array_equal(Y[w], data[w + n_timesteps : w + n_timesteps + n_horizon])
+
+
+@given(st.integers(2, 300), st.floats(0.01, 0.99), st.integers(0, 10))
+def test_calibration_split_is_in_time_order_with_the_gap(n_rows, fraction, gap):
+    series = pd.Series(np.arange(n_rows, dtype=float), index=pd.RangeIndex(100, 100 + n_rows))
+    n_cal = int(np.floor(fraction * n_rows + 0.5))
+    if n_cal < 1 or n_rows - n_cal - gap < 1:
+        with pytest.raises(ValueError, match="both need at least 1"):
+            calibration_split(series, fraction, gap=gap)
+        return
+    fit, cal = calibration_split(series, fraction, gap=gap)
+    assert len(cal) == n_cal and len(fit) == n_rows - n_cal - gap
+    assert fit.index[-1] + gap + 1 == cal.index[0]  # `gap` rows dropped between them
+    assert fit.tolist() == list(range(len(fit))) and cal.iloc[-1] == n_rows - 1
+
+
+def test_calibration_split_keeps_the_type():
+    data = np.arange(20.0).reshape(10, 2)
+    fit, cal = calibration_split(data, 0.3, gap=2)
+    assert isinstance(fit, np.ndarray) and fit.shape == (5, 2) and cal.shape == (3, 2)
+    df = pd.DataFrame(data, index=pd.date_range("2020", periods=10, freq="D", tz="UTC"))
+    fit, cal = calibration_split(df, 0.5)
+    assert isinstance(cal, pd.DataFrame) and cal.index[0] == df.index[5]
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        (([1.0, 2.0], 0.5), TypeError, "numpy array, pandas Series or DataFrame"),
+        ((np.zeros(10), 1.0), ValueError, r"calibration_fraction must lie in \(0, 1\); got 1.0"),
+        ((np.zeros(10), float("nan")), ValueError, "calibration_fraction must lie in"),
+        ((np.zeros(10), "0.2"), TypeError, "calibration_fraction must be a float"),
+        ((np.zeros(10), 0.2, -1), ValueError, "gap must be an integer >= 0; got -1"),
+        ((np.zeros(10), 0.2, 9), ValueError, "leaves 0 rows to fit on and 2 to calibrate on"),
+    ],
+)
+def test_calibration_split_refuses_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        calibration_split(*args)
