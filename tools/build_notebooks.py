@@ -15,7 +15,8 @@ For each source the build
 3. executes the notebook top to bottom in a fresh ``python3`` kernel, from the notebook's
    own folder (the environment, e.g. ``LSTM_HELPERS_DATA``, is passed through);
 4. writes the ``.ipynb`` with only the metadata a reader needs (cell ids from the cell's
-   content, no timings), so rebuilding gives small diffs.
+   content, no timings, no Python patch version, no TensorFlow C++ log lines), so rebuilding
+   gives small diffs. A cell that raises stops the build, and nothing is written.
 
     python tools/build_notebooks.py                      # build every notebook (make notebooks)
     python tools/build_notebooks.py 01                   # notebooks/01_*.ipynb only
@@ -23,8 +24,9 @@ For each source the build
     python tools/build_notebooks.py --check              # execute nothing; exit 1 if stale
 
 ``--check`` fails when a committed notebook's cells (sources, tags, badges, exercises) differ
-from what its source produces, or when a notebook has no source or a source no notebook,
-and prints which file and the command that fixes it. ``make test`` runs it.
+from what its source produces, when a notebook has no source or a source no notebook, or
+when a source holds what the build adds, and prints which file and the command that fixes
+it. ``make test`` runs it. jupytext.toml pairs each notebook with its source for jupytext.
 """
 
 from __future__ import annotations
