@@ -76,12 +76,25 @@ def _schedule(title: str) -> list[int]:
 
 @pytest.mark.parametrize(
     ("title", "minutes"),
-    [("90 minutes: notebooks 1 and 2", 90), ("Half day (3½ hours)", 210)],
+    [("90 minutes: notebook 1", 90), ("Half day (3½ hours)", 210)],
 )
 def test_schedules_run_in_order_and_fit_their_slot(title, minutes):
     times = _schedule(title)
     assert times[0] == 0 and times == sorted(times) and len(set(times)) == len(times)
     assert times[-1] == minutes
+
+
+@pytest.mark.parametrize("title", ["90 minutes: notebook 1", "Half day (3½ hours)"])
+def test_schedules_give_at_least_30_minutes_of_hands_on_exercises(title):
+    section = _text(GUIDE).split(f"### {title}", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| (\d):(\d\d) \| (.*)$", section, re.M)
+    starts = [60 * int(h) + int(m) for h, m, _ in rows]
+    hands_on = sum(
+        starts[i + 1] - starts[i]
+        for i, (_, _, what) in enumerate(rows[:-1])
+        if re.search(r"hands-on|exercises of notebook", what, re.I)
+    )
+    assert hands_on >= 30, f"{title}: {hands_on} minutes of exercises"
 
 
 @pytest.mark.parametrize("name", TUTORIALS)
