@@ -112,6 +112,22 @@ def test_the_real_notebook_fails_when_a_figure_drifts(tmp_path):
     assert [p.message.split("'")[1] for p in claims.check_path(planted)][-1:] == ["97.31 %"]
 
 
+def test_the_real_notebook_fails_when_an_output_drifts_from_its_prose(tmp_path):
+    # Notebook 1's prose says t runs to 499.5, backed by a printed line; a rerun that
+    # printed another end (the data changed, the prose did not) must fail the check.
+    source = ROOT / "notebooks" / "01_univariate_lstm_autoencoder.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    assert not claims.check_notebook(nb, source.name)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    printed = [o for o in outputs if o.get("output_type") == "stream" and "499.5" in o.text]
+    assert printed, "notebook 1 no longer prints the end of its time axis"
+    for o in printed:
+        o.text = o.text.replace("499.5", "249.75")
+    planted = tmp_path / source.name
+    nbformat.write(nb, planted)
+    assert "'499.5' is not printed or in code" in run_tool("check_claims.py", str(planted)).stdout
+
+
 def test_command_line_exit_status(tmp_path):
     good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
     nbformat.write(_notebook("20 steps", code="TIME_STEPS = 20"), good)
