@@ -23,6 +23,7 @@ import tensorflow as tf
 import lstm_helpers as lh
 
 TIME_STEPS = 20
+pytestmark = pytest.mark.slow  # six short trainings, about half a minute of CPU
 
 
 def autoencoder() -> keras.Model:
