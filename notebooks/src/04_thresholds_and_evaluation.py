@@ -54,33 +54,19 @@ apply_style()
 #
 # Each series is cut, in time order, into three parts: **fit** (normal data the model and the scalers learn from), **calibration** (normal data the model never saw, where every threshold is set) and **test** (where the labels are, used only to score). Nothing in this notebook looks at a test label before scoring.
 #
-# - **decoupling** (synthetic, integer time steps): two metrics that move together, the second following the first three steps later, until in two labelled spans the second wanders off on its own. Each metric alone stays in its usual range; only their relation breaks.
+# - **decoupling** (synthetic, integer time steps): two metrics that move together, the second following the first three steps later (`lag_step=3`), until in two labelled spans the second wanders off on its own. Each metric alone stays in its usual range; only their relation breaks.
 # - **machine temperature** (NAB, averaged to 15 minutes): four labelled windows, the last a catastrophic failure. Fit and calibration come from the week before the first window.
 # - **NYC taxi** (NAB, 30-minute passenger counts): five labelled windows (marathon, Thanksgiving, Christmas, New Year, a snowstorm). Fit is July–August, calibration September–October.
 #
-# The decoupling pair is built here so that this notebook runs on its own; it is a small stand-in for notebook 2's data, with the same kind of anomaly.
+# The decoupling pair comes from the package's generators: `lh.coupled_metrics` (metrics driven by shared latent drivers and a season, each feature repeating the previous one a few rows later) and `lh.decouple`, which replaces the second metric inside each span by its own values from another stretch of the series, faded in and out, so that it keeps its range and smoothness and loses only its relation to the first.
 
 
 # %%
-def decoupling_pair(n=4000, lag=3, spans=((2600, 2749), (3300, 3499)), seed=0):
-    """Two metrics, the second lagging the first by `lag` steps, except inside `spans`."""
-    rng = np.random.default_rng(seed)
-
-    def wander(size):  # a smooth random process, mean 0, std about 1
-        x = np.zeros(size)
-        for i in range(1, size):
-            x[i] = 0.95 * x[i - 1] + 0.3 * rng.standard_normal()
-        return x / 0.96
-
-    driver, other = wander(n + lag), wander(n + lag)
-    first = driver[lag:] + 0.05 * rng.standard_normal(n)
-    second = driver[:n] + 0.05 * rng.standard_normal(n)
-    for a, b in spans:  # the second metric follows its own path: decoupled
-        second[a : b + 1] = other[a : b + 1] + 0.05 * rng.standard_normal(b + 1 - a)
-    return pd.DataFrame({"first": first, "second": second}), list(spans)
-
-
-pair, pair_spans = decoupling_pair()
+coupled = lh.coupled_metrics(n_rows=4000, n_features=2, lag_step=3, seed=0)
+pair_spans = [(2600, 2749), (3300, 3499)]
+for i, (a, b) in enumerate(pair_spans):  # the second metric stops following the first
+    coupled, _ = lh.decouple(coupled, a, b + 1 - a, features=1, seed=i + 1)
+pair = pd.DataFrame(coupled, columns=["first", "second"])
 temp_raw, temp_spans = lh.load_nab("realKnownCause/machine_temperature_system_failure.csv")
 temp = temp_raw["value"].resample("15min").mean().interpolate().to_frame("temperature")
 taxi, taxi_spans = lh.load_nab("realKnownCause/nyc_taxi.csv")
