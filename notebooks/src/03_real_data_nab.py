@@ -462,6 +462,9 @@ for label, threshold in {
     )
 
 # %% [markdown]
+# The July 4 weekend lies about twice as far from the weekly profile as anything in the calibration period, Labor Day somewhat less. A threshold set at the maximum of the whole training period would sit at the height of the July 4 weekend: quieter in the test period, but with one labelled span fewer found. Choose "normal" data with a calendar in hand, and look at what sets a max-rule threshold before trusting it.
+
+# %% [markdown]
 # ## Checks
 #
 # These assert properties of the protocol, never who wins: the time order of the periods, that every threshold is recomputed from calibration scores alone, that the scores are causal, and that the verdicts printed are those of the table.
