@@ -92,7 +92,7 @@ SERIES = {
         frame=taxi,
         spans=taxi_spans,
         masks=parts(taxi, pd.Timestamp("2014-09-01"), pd.Timestamp("2014-10-30")),
-        T=48,
+        T=24,
         smooth=8,
     ),
 }
