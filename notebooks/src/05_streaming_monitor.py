@@ -205,7 +205,8 @@ detector = lh.Detector(
     threshold=threshold,
     feature_names=FEATURES,
 )
-folder = Path(tempfile.mkdtemp(prefix="lstm-monitor-")) / "detector"
+workdir = tempfile.TemporaryDirectory(prefix="lstm-monitor-")  # removed when the kernel stops
+folder = Path(workdir.name) / "detector"
 config_path = lh.save_detector(detector, folder)
 print(sorted(p.name for p in folder.iterdir()))
 print(config_path.read_text())
@@ -221,14 +222,20 @@ print(
     np.array_equal(loaded_scores, batch_scores, equal_nan=True),
 )
 
+
+def short(error: Exception) -> str:
+    """The message, with the temporary folder (different on every run) shortened."""
+    return str(error).replace(str(folder.parent), "<tmp>")
+
+
 try:
     lh.load_detector(folder, n_timesteps=2 * N_TIMESTEPS, feature_names=FEATURES)
 except ValueError as error:
-    print("refused:", error)
+    print("refused:", short(error))
 try:
     lh.load_detector(folder, n_features=4)
 except ValueError as error:
-    print("refused:", error)
+    print("refused:", short(error))
 
 # %% [markdown]
 # The scores are equal bit for bit, not just close: JSON stores each float with enough digits to read back the same number, and the `.keras` file stores the weights as they are.

@@ -95,7 +95,8 @@ threshold = lh.quantile_threshold(calibration_scores[N_TIMESTEPS - 1 :], QUANTIL
 X_live = windows_of(live)
 batch_scores = lh.causal_scores(lh.per_step_errors(X_live, model.predict(X_live, verbose=0)))
 
-folder = Path(tempfile.mkdtemp(prefix="lstm-monitor-")) / "detector"
+workdir = tempfile.TemporaryDirectory(prefix="lstm-monitor-")  # removed when the kernel stops
+folder = Path(workdir.name) / "detector"
 lh.save_detector(lh.Detector(model, N_TIMESTEPS, center, scale, threshold, FEATURES), folder)
 loaded = lh.load_detector(folder, n_timesteps=N_TIMESTEPS, feature_names=FEATURES)
 scorer = loaded.stream()
@@ -125,15 +126,18 @@ ex1_scores = None  # your code here: feed live in slices of ex1_batch_size to ex
 
 # %%
 ex1_seconds = {}
-for size in (1, 7, ex1_batch_size, 100):
+for ex1_size in (1, 7, ex1_batch_size, 100):
     ex1_scorer = loaded.stream()
-    t0 = time.perf_counter()
-    frames = [ex1_scorer.update_many(live.iloc[i : i + size]) for i in range(0, N_LIVE, size)]
-    ex1_seconds[size] = time.perf_counter() - t0
-    ex1_scores = pd.concat(frames)["score"].to_numpy()
-    assert np.array_equal(ex1_scores, batch_scores, equal_nan=True), size
+    ex1_t0 = time.perf_counter()
+    ex1_frames = [
+        ex1_scorer.update_many(live.iloc[ex1_i : ex1_i + ex1_size])
+        for ex1_i in range(0, N_LIVE, ex1_size)
+    ]
+    ex1_seconds[ex1_size] = time.perf_counter() - ex1_t0
+    ex1_scores = pd.concat(ex1_frames)["score"].to_numpy()
+    assert np.array_equal(ex1_scores, batch_scores, equal_nan=True), ex1_size
     print(
-        f"batches of {size:3d}: equal to the batch scores; {1000 * ex1_seconds[size] / N_LIVE:.3f} ms per point"
+        f"batches of {ex1_size:3d}: equal to the batch scores; {1000 * ex1_seconds[ex1_size] / N_LIVE:.3f} ms per point"
     )
 print(
     f"batches of 100 cost {ex1_seconds[1] / ex1_seconds[100]:.0f}x less per point than single points"
@@ -199,25 +203,27 @@ assert ex3_alarms.sum() <= ex3_flags.sum()
 assert not ex3_alarms[: ex3_k - 1].any()
 
 
-def starts(mask: np.ndarray) -> np.ndarray:
+def ex3_starts(mask: np.ndarray) -> np.ndarray:
     """True where a run of True values begins: one page per run."""
     return mask & ~np.concatenate([[False], mask[:-1]])
 
 
-quiet = ~after_release & ~in_incident  # before the release, outside incidents
+ex3_quiet = ~after_release & ~in_incident  # before the release, outside incidents
 ex3_pages = {
-    "flags": int(starts(ex3_flags)[quiet].sum()),
-    "alarms": int(starts(ex3_alarms)[quiet].sum()),
+    "flags": int(ex3_starts(ex3_flags)[ex3_quiet].sum()),
+    "alarms": int(ex3_starts(ex3_alarms)[ex3_quiet].sum()),
 }
 print(f"false pages before the release (runs starting outside incidents): {ex3_pages}")
-for day in ("day 1", "day 2"):  # after the release every point is flagged anyway
-    start, end = INCIDENTS[day]
-    flag_delay = 3 * np.argmax(ex3_flags[start:end])
-    alarm_delay = 3 * np.argmax(ex3_alarms[start:end])
-    print(f"incident {day}: first flag after {flag_delay} min, first alarm after {alarm_delay} min")
-verdict = "fewer" if ex3_pages["alarms"] < ex3_pages["flags"] else "as many"
+for ex3_day in ("day 1", "day 2"):  # after the release every point is flagged anyway
+    ex3_start, ex3_end = INCIDENTS[ex3_day]
+    ex3_flag_delay = 3 * np.argmax(ex3_flags[ex3_start:ex3_end])
+    ex3_alarm_delay = 3 * np.argmax(ex3_alarms[ex3_start:ex3_end])
+    print(
+        f"incident {ex3_day}: first flag after {ex3_flag_delay} min, first alarm after {ex3_alarm_delay} min"
+    )
+ex3_verdict = "fewer" if ex3_pages["alarms"] < ex3_pages["flags"] else "as many"
 print(
-    f"With k = {ex3_k}: {verdict} false pages ({ex3_pages['alarms']} instead of {ex3_pages['flags']}), "
+    f"With k = {ex3_k}: {ex3_verdict} false pages ({ex3_pages['alarms']} instead of {ex3_pages['flags']}), "
     f"and each incident is reported {3 * (ex3_k - 1)} minutes later."
 )
 
