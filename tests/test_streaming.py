@@ -290,3 +290,18 @@ def test_gap_policy_restarts_the_warm_up(detector, series):
     # The batch path agrees, gap included.
     out = detector.stream(on_nan="restart").update_many(gappy)
     assert np.array_equal(out["score"].to_numpy(), scores, equal_nan=True)
+
+
+# --------------------------------------------------------------------------- benchmark code runs
+
+
+def test_latency_benchmark_runs_and_reports_both_loops():
+    """The benchmark's code path, on a few points: figures present, never a timed assertion."""
+    from benchmarks import streaming_latency
+
+    res = streaming_latency.run(n_stream=20, n_naive=3, n_warmup=2)
+    assert {"stream_p50", "stream_p99", "naive_p50", "naive_p99", "ratio_p50"} <= set(res)
+    assert res["n_stream"] == 20 and res["n_naive"] == 3
+    assert all(res[k] > 0 for k in ("stream_p50", "naive_p50"))
+    text = streaming_latency.report(res)
+    assert "PASS" in text or "MISS" in text
