@@ -235,7 +235,10 @@ def _compile(model: Any, n_timesteps: int, n_features: int):
     def call(x):
         return model(x, training=False)
 
-    return lambda x: call(x).numpy()
+    # The concrete function skips tf.function's per-call argument matching (about 0.15 ms of
+    # a 0.7 ms call on a 2-core CPU); it is the same graph, so the results are identical.
+    graph = call.get_concrete_function()
+    return lambda x: graph(tf.constant(x)).numpy()
 
 
 # --------------------------------------------------------------------------- save and load
