@@ -41,7 +41,7 @@ help:
 # (Re)install whenever pyproject.toml is newer than the last install.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; \
-	  sys.exit(0 if (3, 10) <= v <= (3, 12) else f"Python 3.10-3.12 needed, found {sys.version.split()[0]}: run make PYTHON=python3.11 ...")'
+	  sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11-3.13 needed, found {sys.version.split()[0]}: run make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import tomllib
 
 import yaml
 from packaging.requirements import Requirement

@@ -17,12 +17,8 @@ import importlib.metadata as md
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 from packaging.requirements import Requirement
 

@@ -37,15 +37,11 @@ import hashlib
 import re
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import jupytext
 import nbformat
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- badges:start -->", "<!-- badges:end -->"

@@ -21,16 +21,15 @@ from pathlib import Path
 
 try:
     import tomllib
-except ModuleNotFoundError:  # Python 3.10: tomli if installed, else the copy inside pip
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        from pip._vendor import tomli as tomllib
+except ModuleNotFoundError:  # Python 3.10, which is too old: enough to say so, with pip's copy
+    from pip._vendor import tomli as tomllib
 
 try:
     from packaging.markers import Marker
+    from packaging.specifiers import SpecifierSet
 except ModuleNotFoundError:  # packaging not installed: the copy inside pip
     from pip._vendor.packaging.markers import Marker
+    from pip._vendor.packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*==\s*([^;\s]+)\s*(?:;\s*(.+))?$")
@@ -83,10 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="also check the test tools")
     args = parser.parse_args(argv)
-    version = sys.version_info[:2]
-    py_ok = (3, 10) <= version <= (3, 12)
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    py_ok = platform.python_version() in SpecifierSet(requires)
     status = "OK" if py_ok else "FAIL"
-    print(f"{status:4s}  {'python':20s} {'3.10-3.12':12s} {platform.python_version()}")
+    print(f"{status:4s}  {'python':20s} {requires:12s} {platform.python_version()}")
     rows = check(include_test=args.all)
     for status, name, pinned, found in rows:
         print(f"{status:4s}  {name:20s} {pinned:12s} {found}")

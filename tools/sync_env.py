@@ -40,7 +40,15 @@ def runtime_dependencies(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def render(pairs: list[tuple[str, str]]) -> str:
+def python_range(text: str) -> tuple[str, str]:
+    """Lowest and highest Python of ``requires-python = ">=3.A,<3.B"``: ("3.A", "3.(B-1)")."""
+    match = re.search(r'^requires-python = ">=3\.(\d+),\s*<3\.(\d+)"', text, flags=re.M)
+    if match is None:
+        raise SystemExit('pyproject.toml: requires-python must read ">=3.A,<3.B"')
+    return f"3.{match.group(1)}", f"3.{int(match.group(2)) - 1}"
+
+
+def render(pairs: list[tuple[str, str]], pythons: tuple[str, str]) -> str:
     lines = [
         "# Conda environment for 'LSTM anomaly detection, step by step'.",
         "# GENERATED from pyproject.toml by tools/sync_env.py: edit the pins there, then run",
@@ -51,7 +59,7 @@ def render(pairs: list[tuple[str, str]]) -> str:
         "channels:",
         "  - conda-forge",
         "dependencies:",
-        f"  # the tested Python (3.10 to 3.12 work)\n  - python={PYTHON}",
+        f"  # the tested Python ({pythons[0]} to {pythons[1]} work)\n  - python={PYTHON}",
         "  # installs everything below from PyPI, at exactly pyproject.toml's pins",
         "  - pip",
         "  - pip:",
@@ -67,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if stale")
     args = parser.parse_args(argv)
-    expected = render(runtime_dependencies(PYPROJECT.read_text()))
+    text = PYPROJECT.read_text()
+    expected = render(runtime_dependencies(text), python_range(text))
     stale = [p for p in TARGETS if not p.exists() or p.read_text() != expected]
     if args.check:
         for p in stale:
