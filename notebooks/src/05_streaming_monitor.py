@@ -190,6 +190,38 @@ ax.legend(loc="upper left", ncol=4)
 plt.show()
 
 # %% [markdown]
+# Beside the strongest simple baseline for this kind of data: a **static z-score**, the largest `|x - mean| / std` over the five metrics, with the fit part's mean and standard deviation, thresholded at the same quantile of its own calibration scores. It is causal too, and needs no warm-up.
+
+# %%
+z_live = lh.static_zscore(live, fit_part).max(axis=1).to_numpy()
+z_calibration = lh.static_zscore(calibration_part, fit_part).max(axis=1).to_numpy()
+z_flags = z_live > lh.quantile_threshold(z_calibration, QUANTILE)
+quiet_before = ~after_release & ~in_incident
+baseline_table = pd.DataFrame(
+    {
+        name: [flags[start:end].mean() for start, end in INCIDENTS.values()]
+        + [flags[quiet_before].mean()]
+        for name, flags in (("LSTM autoencoder", batch_flags), ("static z-score", z_flags))
+    },
+    index=[f"incident {day}, share flagged" for day in INCIDENTS] + ["false alarms before release"],
+)
+print(baseline_table.round(3))
+lstm_hits = baseline_table.loc[["incident day 1, share flagged", "incident day 2, share flagged"]]
+better = (lstm_hits["LSTM autoencoder"] > lstm_hits["static z-score"]).all()
+print(
+    f"Before the release, the autoencoder flags {'more' if better else 'not more'} of each incident than the z-score "
+    f"({lstm_hits['LSTM autoencoder'].min():.0%} vs at most {lstm_hits['static z-score'].max():.0%})"
+    + (
+        ": a CPU that is high for the current load is only unusual to a detector that sees the load."
+        if better
+        else "."
+    )
+)
+
+# %% [markdown]
+# This data was generated with metrics that depend on each other, which is where an autoencoder over all of them has something to add; on single metrics with plain level shifts the z-score is often as good (notebook 3). The rest of this notebook is about running *a* detector live; everything in it applies to the z-score as well.
+
+# %% [markdown]
 # ## Step 4 — Save the detector, load it back
 #
 # A model file alone cannot score anything: the scorer also needs the scaler statistics, the window length, the order of the metrics and the threshold. `lh.Detector` holds all of them, and `lh.save_detector` writes them as two files in one folder: the Keras model as `model.keras`, and everything else in `detector.json`, small enough to read (and review in a pull request), with the version of `lstm_helpers` that wrote it.
