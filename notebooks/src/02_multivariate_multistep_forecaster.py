@@ -545,7 +545,8 @@ if gap > spread:
 else:
     verdict = (f"The forecaster does not win clearly: its PR-AUC lead over {best_base} is {gap:.2f}, "
                f"within their summed spreads ({spread:.2f}) over {len(SEEDS)} seeds")  # fmt: skip
-print(verdict + "; it leads on " + ", ".join(m for m, w in wins.items() if w) + ".")
+leads = [m for m, w in wins.items() if w]
+print(verdict + (f"; it leads on {', '.join(leads)}." if leads else "; it leads on no metric."))
 
 # %% [markdown]
 # Why it can win: every univariate baseline looks at one metric at a time, and a decoupled metric, on its own, is normal by construction (its values, its range, its steps). Only a model that has learnt how the metrics move **together** expects something else, and its errors rise for as long as the relation is broken. Its delays (`mean_delay`, in rows, from the causal scores) show how soon it notices.
