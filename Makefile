@@ -34,7 +34,7 @@ help:
 	@echo "make browser    run each tutorial in JupyterLab in headless Chromium"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser test"
 	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
-	@echo "make bench      run the benchmarks and rewrite benchmarks/results.md"
+	@echo "make bench      run the benchmarks (benchmarks/results.*), then the README's and guide's tables"
 	@echo "make format     apply ruff's fixes and formatting"
 	@echo "make clean      remove .venv, caches and build output"
 
@@ -86,8 +86,11 @@ screenshots: browser
 check-env: $(STAMP)
 	$(BIN)/python tools/check_env.py --all
 
+# The harness writes benchmarks/results.{json,md}; the second tool, the only writer of
+# the notebook tables in README.md and docs/instructor-guide.md, copies its figures there.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python tools/sync_docs_tables.py
 
 clean:
 	rm -rf $(VENV) .cache build .pytest_cache .ruff_cache .hypothesis

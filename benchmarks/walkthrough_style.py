@@ -50,26 +50,28 @@ def pivot_wide(df_long: pd.DataFrame) -> pd.DataFrame:
 
 
 def loop_error_frame(data: np.ndarray, yhat: np.ndarray, n_timesteps: int) -> pd.DataFrame:
-    """The walkthrough's df_out pipeline: long -> wide -> errors and aggregates column by column."""
+    """The walkthrough's df_out pipeline: long -> wide, then errors and aggregates column by
+    column. Fixed to compute what ``lh.error_frame`` computes: one row per observation, each
+    forecast moved to the row it is about, aggregates of absolute errors over features only."""
     n_features = data.shape[1]
     n_horizon = yhat.shape[1]
-    wide_x = pivot_wide(loop_long(concat_windows(data, n_timesteps)))
-    wide_y = pivot_wide(loop_long(yhat))
-    wide_y.columns = [f"{c}_yhat" for c in wide_y.columns]
-    latest = [c for c in wide_x.columns if c.endswith(f"_t{n_timesteps - 1}")]
-    df = wide_x[latest].copy()
-    df.columns = [c.split("_")[0] for c in df.columns]
-    df = pd.concat([df, wide_y], axis=1)
+    wide_y = pivot_wide(loop_long(yhat))  # one row per window
+    df = pd.DataFrame({f"f{f}": data[:, f] for f in range(n_features)})
     for f in range(n_features):
         for t in range(n_horizon):
-            df[f"f{f}_t{t}_error"] = df[f"f{f}"].shift(-(t + 1)) - df[f"f{f}_t{t}_yhat"]
+            # window w forecasts row w + n_timesteps + t: move the column to that row
+            column = wide_y[f"f{f}_t{t}"].copy()
+            column.index = column.index + n_timesteps + t
+            df[f"f{f}_t{t}_yhat"] = column.reindex(df.index)
+    for f in range(n_features):
+        for t in range(n_horizon):
+            df[f"f{f}_t{t}_error"] = df[f"f{f}"] - df[f"f{f}_t{t}_yhat"]
     for t in range(n_horizon):
-        cols = [f"f{f}_t{t}_error" for f in range(n_features)]  # feature errors only (fixed)
-        df[f"t{t}_error_avg"] = df[cols].mean(axis=1, skipna=False)
-        df[f"t{t}_error_med"] = df[cols].median(axis=1, skipna=False)
-        df[f"t{t}_error_min"] = df[cols].min(axis=1, skipna=False)
-        df[f"t{t}_error_max"] = df[cols].max(axis=1, skipna=False)
-        df[f"t{t}_error_rng"] = df[cols].max(axis=1, skipna=False) - df[cols].min(
-            axis=1, skipna=False
-        )
+        cols = [f"f{f}_t{t}_error" for f in range(n_features)]
+        errors = df[cols].abs()
+        df[f"t{t}_error_avg"] = errors.mean(axis=1, skipna=False)
+        df[f"t{t}_error_med"] = errors.median(axis=1, skipna=False)
+        df[f"t{t}_error_min"] = errors.min(axis=1, skipna=False)
+        df[f"t{t}_error_max"] = errors.max(axis=1, skipna=False)
+        df[f"t{t}_error_rng"] = errors.max(axis=1, skipna=False) - errors.min(axis=1, skipna=False)
     return df

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_tool
+
+sys.path.insert(0, str(ROOT / "tools"))
 
 GUIDE = ROOT / "docs" / "instructor-guide.md"
 TUTORIALS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -62,9 +67,50 @@ def test_guide_covers(topic):
 def test_guide_and_readme_give_the_same_measured_times():
     readme, guide = _bench_rows(ROOT / "README.md"), _bench_rows(GUIDE)
     assert set(readme) == set(guide) == set(TUTORIALS)
-    assert readme == guide, "run `make bench`: it rewrites both tables"
-    for run_time, memory in readme.values():
-        assert re.fullmatch(r"\d+ s", run_time) and re.fullmatch(r"\d+ MB|\d\.\d\d GB", memory)
+    assert readme == guide, "run `python tools/sync_docs_tables.py`: it rewrites both tables"
+    for name, (run_time, memory) in readme.items():
+        assert re.fullmatch(r"\d+ s", run_time), f"{name}: {run_time!r}; run `make bench`"
+        assert re.fullmatch(r"\d+ MB|\d\.\d\d GB", memory), f"{name}: {memory!r}; run `make bench`"
+
+
+def test_tables_are_written_from_the_benchmark_results():
+    result = run_tool("sync_docs_tables.py", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _copy_for_tables(root, tmp_path):
+    for rel in (
+        "README.md",
+        "docs/instructor-guide.md",
+        "docs/notebooks.toml",
+        "benchmarks/results.json",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / rel, tmp_path / rel)
+    (tmp_path / "notebooks").mkdir()
+    for name in TUTORIALS:
+        (tmp_path / "notebooks" / name).write_text("{}")
+    return tmp_path
+
+
+def test_tables_check_fails_on_new_figures_and_a_notebook_without_an_entry(root, tmp_path):
+    import sync_docs_tables
+
+    copy = _copy_for_tables(root, tmp_path)
+    sync_docs_tables.main([], root=copy)  # in step (figures permitting) before the mutations
+    results = json.loads((copy / "benchmarks" / "results.json").read_text())
+    results["notebooks"]["rows"] = [
+        {"notebook": f"notebooks/{name}", "seconds": 1234.0, "peak_rss_mb": 2048.0}
+        for name in TUTORIALS
+    ]
+    (copy / "benchmarks" / "results.json").write_text(json.dumps(results))
+    assert sync_docs_tables.main(["--check"], root=copy) == 1
+    assert sync_docs_tables.main([], root=copy) == 0
+    assert sync_docs_tables.main(["--check"], root=copy) == 0
+    readme = (copy / "README.md").read_text()
+    assert readme.count("| 1234 s | 2.00 GB |") == len(TUTORIALS)
+    (copy / "notebooks" / "99_new.ipynb").write_text("{}")
+    assert sync_docs_tables.main(["--check"], root=copy) == 1
 
 
 def _schedule(title: str) -> list[int]:
