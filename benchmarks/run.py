@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="tiny sizes, no files written (used by the tests)"
     )
     p.add_argument("--only", choices=PARTS, action="append", help="re-measure only this part")
+    p.add_argument(
+        "--case",
+        choices=list(cases.CASES_BY_NAME),
+        action="append",
+        help="with --only helpers: measure only this case (its rows replace the stored ones)",
+    )
     p.add_argument("--skip-notebooks", action="store_true")
     p.add_argument(
         "--budget", type=float, default=60.0, help="seconds for each walkthrough-style run"
@@ -44,13 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     # compare figures measured together, in one part's run.
     store = args.out / "results.json"
     results = {} if args.quick or not store.exists() else json.loads(store.read_text())
-    stamp = {"measured": dt.date.today().isoformat(), "machine": report.machine()}
+    today = dt.date.today().isoformat()
+    stamp = {"measured": today, "machine": report.machine()}
     if "helpers" in parts:
         print("helpers against walkthrough-style code:", flush=True)
         sizes = cases.QUICK_SIZES if args.quick else cases.SIZES
         budget = 5.0 if args.quick else args.budget
-        rows = measure.bench_cases(sizes, budget, cases.CASES)
-        results["helpers"] = {**stamp, "budget_s": budget, "rows": rows}
+        chosen = [c for c in cases.CASES if not args.case or c.name in args.case]
+        rows = measure.bench_cases(sizes, budget, chosen)
+        old = results.get("helpers", {})
+        kept = [r for r in old.get("rows", []) if args.case and r["case"] not in args.case]
+        if kept:  # the other cases' rows, from their own run: say when that was
+            stamp = {**stamp, "measured": f"{old['measured']}; {', '.join(args.case)} {today}"}
+        results["helpers"] = {**stamp, "budget_s": budget, "rows": kept + rows}
+        stamp = {"measured": today, "machine": stamp["machine"]}
     if "scaling" in parts:
         print("scaling of error_frame:", flush=True)
         sizes = cases.QUICK_SCALING_SIZES if args.quick else cases.SCALING_SIZES
