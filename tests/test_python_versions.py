@@ -167,9 +167,10 @@ def test_every_statement_of_the_range_agrees_with_requires_python():
     low_t, high_t = (f"(3, {v[2:]})" for v in (low, high))
     assert f"{low_t} <= v <= {high_t}" in makefile, "the Makefile's version check"
     assert f"Python {low}-{high} needed" in makefile
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    stated = set(re.findall(r"Python (3\.\d+)–(3\.\d+)", readme))
-    assert stated == {(low, high)}, f"README states {stated}"
+    for doc in ("README.md", "docs/instructor-guide.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        stated = set(re.findall(r"Python (3\.\d+)[–-](3\.\d+)", text))
+        assert stated == {(low, high)}, f"{doc} states {stated}"
     env = (ROOT / "environment.yml").read_text(encoding="utf-8")
     assert f"({low} to {high} work)" in env
     assert re.search(r"- python=(3\.\d+)", env).group(1) in versions
