@@ -67,6 +67,24 @@ def targets(results: dict[str, Any]) -> list[tuple[str, bool]]:
                     low <= slope <= high,
                 )
             )
+    streaming = results.get("streaming")
+    if streaming:
+        from .streaming_latency import P99_TARGET_MS, RATIO_TARGET
+
+        out.append(
+            (
+                f"streaming p99 per-point latency {streaming['stream_p99']:.2f} ms "
+                f"<= {P99_TARGET_MS:g} ms",
+                streaming["stream_p99"] <= P99_TARGET_MS,
+            )
+        )
+        out.append(
+            (
+                f"streaming {streaming['ratio_p50']:.0f}x faster than model.predict per point "
+                f"at the median (>= {RATIO_TARGET:g}x, same run)",
+                streaming["ratio_p50"] >= RATIO_TARGET,
+            )
+        )
     for row in results.get("notebooks", {}).get("rows", []):
         limits = notebook_limits(Path(row["notebook"]))
         if limits is None:  # solutions notebooks, and tutorials without a catalog entry
@@ -155,6 +173,24 @@ def markdown(results: dict[str, Any]) -> str:
             for r in scaling["rows"]
         ]
         lines.append("")
+    streaming = results.get("streaming")
+    if streaming:
+        lines += [
+            "## Streaming latency",
+            "",
+            _measured(streaming),
+            "",
+            f"Per point, {streaming['n_stream']} points through `lh.StreamingScorer.update` and "
+            f"{streaming['n_naive']} calls of `model.predict` on one window, in the same run.",
+            "",
+            "| loop | median | p99 |",
+            "| --- | ---: | ---: |",
+            f"| `lh.StreamingScorer.update` | {streaming['stream_p50']:.2f} ms | "
+            f"{streaming['stream_p99']:.2f} ms |",
+            f"| `model.predict` per point | {streaming['naive_p50']:.1f} ms | "
+            f"{streaming['naive_p99']:.1f} ms |",
+            "",
+        ]
     notebooks = results.get("notebooks")
     if notebooks:
         floor = notebooks["floor"]

@@ -1,4 +1,5 @@
-"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; notebooks.
+"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; streaming
+latency; notebooks.
 
 Every figure is measured in the same run, on the same machine, and reported as ratios,
 because the machines this runs on are shared and noisy. Nothing here asserts a time:
@@ -18,7 +19,7 @@ from pathlib import Path
 from . import cases, measure, report
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("helpers", "scaling", "notebooks")
+PARTS = ("helpers", "scaling", "streaming", "notebooks")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             **stamp,
             **measure.bench_scaling(sizes, cases.scaling_run, cases.make_inputs),
         }
+    if "streaming" in parts:
+        print("streaming latency (lh.StreamingScorer against model.predict per point):", flush=True)
+        from . import streaming_latency  # imports TensorFlow: only when this part runs
+
+        quick = {"n_stream": 50, "n_naive": 5, "n_warmup": 2} if args.quick else {}
+        results["streaming"] = {**stamp, **streaming_latency.run(**quick)}
     if "notebooks" in parts:
         print("notebooks:", flush=True)
         paths = cases.tutorial_notebooks() + cases.solution_notebooks()

@@ -69,9 +69,9 @@ for name, wanted in pinned_versions().items():
         found = "missing"
     rows.append({"package": name, "tested": wanted, "installed": found, "ok": found == wanted})
 versions = pd.DataFrame(rows).set_index("package")
-python_ok = (3, 10) <= sys.version_info[:2] <= (3, 12)
+python_ok = (3, 11) <= sys.version_info[:2] <= (3, 13)
 print(
-    f"Python {platform.python_version()}: {'OK' if python_ok else 'FAIL: use 3.10, 3.11 or 3.12'}"
+    f"Python {platform.python_version()}: {'OK' if python_ok else 'FAIL: use 3.11, 3.12 or 3.13'}"
 )
 keras_ok = keras.__version__.startswith("3.")
 print(f"Keras {keras.__version__} (Keras 3 needed): {'OK' if keras_ok else 'FAIL'}")
@@ -153,7 +153,7 @@ plt.show()
 # The same checks as above, as assertions: if this cell runs without an error, you are ready. (On Colab, its own library versions are used, so the version check is skipped there.)
 
 # %%
-assert python_ok, f"Python {platform.python_version()} is not supported: use 3.10-3.12"
+assert python_ok, f"Python {platform.python_version()} is not supported: use 3.11-3.13"
 assert keras_ok, f"Keras 3 is needed, found {keras.__version__}"
 assert ON_COLAB or versions["ok"].all(), (
     "Versions differ from the tested ones:\n" + versions[~versions["ok"]].to_string()
