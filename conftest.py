@@ -14,6 +14,7 @@ NAB_NOTEBOOK_STEM = "03_real_data_nab"
 NAB_FILES = (
     "data/realKnownCause/machine_temperature_system_failure.csv",
     "data/realKnownCause/nyc_taxi.csv",
+    "data/artificialWithAnomaly/art_daily_jumpsup.csv",  # notebook 3's Exercise 1
 )
 
 
