@@ -74,7 +74,7 @@ plt.show()
 # %% [markdown]
 # ## Step 2 — Scale to [0, 1] using the normal data only
 #
-# Neural networks train best on inputs of order one, so we min–max scale. The minimum and maximum come from the **normal data only**. Fitting them on the test copy would leak: its spikes would set the range (the printout shows that the maximum would come from the +10 spike at 100, which sits on a crest of the wave, while the +12 spike at 700 sits in a trough and stays lower), squeezing the normal signal into a narrower band, and the preprocessing would already "know" about the anomalies we are trying to find. In production you never have the future data when you fit, so don't fit on it here either.
+# Neural networks train best on inputs of order one, so we min–max scale. The minimum and maximum come from the **normal data only**. Fitting them on the test copy would leak: its spikes would set the range (the maximum, 12.99, would come from the +10 spike at 100, added where the wave is at 2.99; the +12 spike at 700 is added near a trough and reaches only 7.12), squeezing the normal signal into a narrower band, and the preprocessing would already "know" about the anomalies we are trying to find. In production you never have the future data when you fit, so don't fit on it here either.
 
 # %%
 lo, hi = clean.min(), clean.max()  # fitted on the normal data only
