@@ -671,7 +671,7 @@ print("All checks passed.")
 # %% [markdown]
 # ## Recap
 #
-# - Reproducing the walkthrough: its settings never ran (mistake 1), its `shift(+k)` compares outputs with *earlier* rows (mistake 2), it scores a reconstruction as a forecast (mistake 3), its aggregates include each other (mistake 4), and its 5 × 5 windows hide a transpose (mistake 5).
+# - Rebuilding the walkthrough: its settings never ran (mistake 1), its `shift(+k)` compares outputs with *earlier* rows (mistake 2), it scores a reconstruction as a forecast (mistake 3), its aggregates include each other (mistake 4), and its 5 × 5 windows hide a transpose (mistake 5).
 # - `return_sequences=True` makes output step `t` depend on input rows `0 … t` only; a perturbation test proves what each output sees. An encoder with a dense head conditions every horizon on the whole window.
 # - Skill against persistence, on data the model never saw, is the first number to report. On a near-random walk, persistence cannot be beaten, and an anomaly that explodes is found by a range check: neither tells a good model from a bad one.
 # - Errors stamped at target time give causal scores, a true per-horizon MAE and honest delays.
