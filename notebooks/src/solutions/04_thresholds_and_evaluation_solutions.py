@@ -130,7 +130,7 @@ for name, s in SERIES.items():
 #
 # **Starting point.** Notebook 4's Step 3 ran `lh.dynamic_threshold(errors, span=..., **TELEMANOM)` on the test part of the LSTM's raw errors, `SERIES["NYC taxi"]["raw_lstm"]`. Run it again for each buffer in `ex1_buffers`, everything else unchanged.
 #
-# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`lh.nab_score(..., probation_fraction=0.0).normalised`). Which buffer would you pick, and which metric moves the most?
+# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`lh.nab_score(..., probation_fraction=0.0).normalised`). Which metric moves the most? The table uses the test labels, so it shows what the buffer does; it must not be how you choose the buffer (that would be tuning on test labels): argue from the sampling rate and the events' length, or use calibration data.
 
 # %% tags=["starter"]
 ex1_buffers = [1, 10, 100]
@@ -219,28 +219,28 @@ ex2_test_weeks = (ex2_test.index[-1] - ex2_test.index[0]) / pd.Timedelta(weeks=1
 ex2_test_alarms_per_week = ex2_events["fp"] / ex2_test_weeks
 ex2_found = f"{ex2_events['tp']}/{len(ex2_series['spans'])}"
 
-fig, ax = plt.subplots(figsize=(8, 3.5))
-ax.plot(ex2_quantiles, ex2_per_week, color=COLORS["blue"], label="calibration alarms per week")
-ax.axhline(ex2_budget_per_week, color=COLORS["vermillion"], ls="--", label="budget")
-ax.axvline(ex2_q, color=COLORS["green"], ls=":", label=f"chosen quantile {ex2_q:.4f}")
-ax.set(
+ex2_fig, ex2_ax = plt.subplots(figsize=(8, 3.5))
+ex2_ax.plot(ex2_quantiles, ex2_per_week, color=COLORS["blue"], label="calibration alarms per week")
+ex2_ax.axhline(ex2_budget_per_week, color=COLORS["vermillion"], ls="--", label="budget")
+ex2_ax.axvline(ex2_q, color=COLORS["green"], ls=":", label=f"chosen quantile {ex2_q:.4f}")
+ex2_ax.set(
     title="NYC taxi, LSTM: alarms per week against the calibration quantile",
     xlabel="quantile",
     ylabel="alarms per week",
 )
-ax.legend(fontsize="small")
+ex2_ax.legend(fontsize="small")
 plt.show()
 
-held = "held" if ex2_test_alarms_per_week <= ex2_budget_per_week else "did not hold"
+ex2_held = "held" if ex2_test_alarms_per_week <= ex2_budget_per_week else "did not hold"
 print(
     f"Quantile {ex2_q:.4f} (threshold {ex2_threshold:.3f}) raises {ex2_per_week[ex2_q]:.2f} alarms per "
     f"week on calibration. On the test part it raises {ex2_test_alarms_per_week:.2f} false alarms per "
-    f"week and finds {ex2_found} spans: the budget {held}."
+    f"week and finds {ex2_found} spans: the budget {ex2_held}."
 )
 assert ex2_per_week[ex2_q] <= ex2_budget_per_week
 
 # %% [markdown]
-# A budget is a quantile chosen by counting alarms, not points: the count of runs is what an operator feels. Whether it holds on new data depends on whether calibration was representative: the test part holds holidays and winter weather that September and October did not, so compare the two rates above before you promise a budget.
+# A budget is a quantile chosen by counting alarms, not points: the count of runs is what an operator feels. Whether it holds on new data depends on whether calibration was representative: the test part covers November to January, months that September and October's calibration did not see, so compare the two rates above before you promise a budget.
 
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 3 — Why the point-adjust trap works
@@ -305,7 +305,7 @@ assert (ex3_all["best point-adjusted F1"] >= ex3_all["best F1"]).all()
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 4 — Tuning k on the NAB score, and why you should not
 #
-# **Goal.** See how the NAB profiles pull the threshold in different directions, and what it costs to choose the threshold with the test labels.
+# **Goal.** See whether the NAB profiles prefer different thresholds, and what it costs to choose the threshold with the test labels.
 #
 # **Starting point.** The machine temperature's LSTM scores, `SERIES["machine temperature"]["scores"]["LSTM"]`. For each `k` in `ex4_ks`, set the threshold at mean + k·std of the calibration scores, flag the test part, and score it with `lh.nab_score` under each profile of `lh.NAB_PROFILES` (`probation_fraction=0.0`).
 #
@@ -339,11 +339,11 @@ ex4_table = pd.DataFrame(
     index=pd.Index(ex4_ks, name="k"),
 )
 display(ex4_table.round(1))
-for profile in lh.NAB_PROFILES:
-    col = ex4_table[profile]
+for ex4_profile in lh.NAB_PROFILES:
+    ex4_col = ex4_table[ex4_profile]
     print(
-        f"{profile}: best k = {col.idxmax():g} (score {col.max():.1f}); at the pre-registered "
-        f"k = {K:g} it scores {col[K]:.1f}."
+        f"{ex4_profile}: best k = {ex4_col.idxmax():g} (score {ex4_col.max():.1f}); at the pre-registered "
+        f"k = {K:g} it scores {ex4_col[K]:.1f}."
     )
 ex4_spread = ex4_table.max(axis=1) - ex4_table.min(axis=1)
 ex4_most = ex4_table.loc[ex4_spread.idxmax()]
@@ -351,7 +351,14 @@ print(
     f"The profiles disagree most at k = {ex4_spread.idxmax():g}: {ex4_most.idxmin()} "
     f"{ex4_most.min():.1f}, {ex4_most.idxmax()} {ex4_most.max():.1f}."
 )
+ex4_best = ex4_table.idxmax()
+print(
+    "Best k per profile: "
+    + ", ".join(f"{ex4_p} {ex4_k:g}" for ex4_p, ex4_k in ex4_best.items())
+    + "; "
+    + ("all profiles prefer the same k." if ex4_best.nunique() == 1 else "the profiles disagree.")
+)
 assert ex4_table.shape == (len(ex4_ks), len(lh.NAB_PROFILES))
 
 # %% [markdown]
-# A profile that charges false positives more (`reward_low_FP_rate`) punishes a low k, which flags many points, hardest; one that charges misses more (`reward_low_FN_rate`) punishes it least. The lines above show where each profile lands on this series. Picking k per profile from this table uses the test labels to set the threshold, which is what NAB's optimiser does across its corpus: the best score in each column is an optimistic figure, not a prediction of how the detector will do on new data. Report the score at a k fixed beforehand (here, from calibration), and use the table only to understand the profiles.
+# A profile that charges false positives more (`reward_low_FP_rate`) punishes a low k, which flags many points, hardest; one that charges misses more (`reward_low_FN_rate`) punishes it least. The profiles differ in how hard they punish a low k more than in where their best k lies: the lines above say whether, on this series, they pick the same k. Picking k per profile from this table uses the test labels to set the threshold, which is what NAB's optimiser does across its corpus: the best score in each column is an optimistic figure, not a prediction of how the detector will do on new data. Report the score at a k fixed beforehand (here, from calibration), and use the table only to understand the profiles.
