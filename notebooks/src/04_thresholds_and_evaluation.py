@@ -784,6 +784,17 @@ for name, s in SERIES.items():
     assert np.allclose(before.iloc[:p], after.iloc[:p], equal_nan=True, atol=1e-6), name
     assert not np.isclose(before.iloc[p], after.iloc[p]), name
 
+# The cross-feature baseline is causal too: changing the pair from row p on leaves every
+# earlier residual unchanged (coefficients come from the fit part, before p) and changes row p.
+s, p = SERIES["decoupling"], 3000
+fit = s["masks"][0]
+changed = s["frame"].copy()
+changed.iloc[p:, 0] += 5.0
+before, after = s["raw"]["cross-feature regression"], cross_feature_residual(changed, fit, s["T"])
+assert (
+    np.allclose(before.iloc[:p], after.iloc[:p], equal_nan=True) and before.iloc[p] != after.iloc[p]
+)
+
 # NAB's anchors: the null detector scores 0 and a perfect one 100 under every profile.
 s = SERIES["NYC taxi"]
 idx = s["frame"].index[s["masks"][2]]
