@@ -1,7 +1,7 @@
 """Root pytest configuration, for `pytest --nbmake notebooks` as much as for `pytest tests`.
 
-Notebook 3 needs a few NAB files. With no local copy (LSTM_HELPERS_DATA, the cache) and no
-network, that notebook and its solutions are skipped, with the reason; every other test runs.
+Notebooks 3 and 4 need a few NAB files. With no local copy (LSTM_HELPERS_DATA, the cache) and no
+network, those notebooks and their solutions are skipped, with the reason; every other test runs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import functools
 
 import pytest
 
-NAB_NOTEBOOK_STEM = "03_real_data_nab"
+# Notebooks (and their solutions) that read NAB series.
+NAB_NOTEBOOK_STEMS = ("03_real_data_nab", "04_thresholds_and_evaluation")
 NAB_FILES = (
     "data/realKnownCause/machine_temperature_system_failure.csv",
     "data/realKnownCause/nyc_taxi.csv",
@@ -33,7 +34,7 @@ def nab_unavailable() -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.suffix == ".ipynb" and item.path.name.startswith(NAB_NOTEBOOK_STEM):
+        if item.path.suffix == ".ipynb" and item.path.name.startswith(NAB_NOTEBOOK_STEMS):
             reason = nab_unavailable()
             if reason:
                 item.add_marker(pytest.mark.skip(reason=f"NAB data unavailable: {reason}"))
