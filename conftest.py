@@ -1,40 +1,49 @@
 """Root pytest configuration, for `pytest --nbmake notebooks` as much as for `pytest tests`.
 
-Notebooks 3 and 4 need a few NAB files. With no local copy (LSTM_HELPERS_DATA, the cache) and no
-network, those notebooks and their solutions are skipped, with the reason; every other test runs.
+Notebooks that read NAB series (their code calls ``nab.load``; a solutions notebook runs its
+tutorial, so it needs what its tutorial needs) are skipped, with the reason, when the NAB
+files can be neither found locally (LSTM_HELPERS_DATA, the cache) nor downloaded; every
+other test runs.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 
 import pytest
-
-# Notebooks (and their solutions) that read NAB series.
-NAB_NOTEBOOK_STEMS = ("03_real_data_nab", "04_thresholds_and_evaluation")
-NAB_FILES = (
-    "data/realKnownCause/machine_temperature_system_failure.csv",
-    "data/realKnownCause/nyc_taxi.csv",
-    "data/artificialWithAnomaly/art_daily_jumpsup.csv",  # notebook 3's Exercise 1
-)
 
 
 @functools.cache
 def nab_unavailable() -> str | None:
     """Why the NAB data cannot be had here, or None when it can."""
-    from lstm_helpers.datasets import LABELS, NabError, nab_path
+    from lstm_helpers import nab
 
     try:
-        for rel in (*NAB_FILES, LABELS):
-            nab_path(rel, timeout=10)
-    except NabError as err:
+        for rel in (nab.LABELS, *(f"data/{name}" for name in nab.SERIES)):
+            nab.path(rel, timeout=10)
+    except nab.NabError as err:
         return str(err)
     return None
 
 
+@functools.cache
+def reads_nab(notebook: Path) -> bool:
+    """Whether a notebook's code loads NAB data, itself or through the tutorial it runs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    if "nab.load" in code:
+        return True
+    if notebook.parent.name == "solutions":
+        tutorial = notebook.parent.parent / notebook.name.replace("_solutions", "")
+        return tutorial.is_file() and reads_nab(tutorial)
+    return False
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.suffix == ".ipynb" and item.path.name.startswith(NAB_NOTEBOOK_STEMS):
+        if item.path.suffix == ".ipynb" and reads_nab(item.path):
             reason = nab_unavailable()
             if reason:
                 item.add_marker(pytest.mark.skip(reason=f"NAB data unavailable: {reason}"))

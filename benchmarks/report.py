@@ -180,12 +180,12 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             _measured(streaming),
             "",
-            f"Per point, {streaming['n_stream']} points through `lh.StreamingScorer.update` and "
+            f"Per point, {streaming['n_stream']} points through `streaming.StreamingScorer.update` and "
             f"{streaming['n_naive']} calls of `model.predict` on one window, in the same run.",
             "",
             "| loop | median | p99 |",
             "| --- | ---: | ---: |",
-            f"| `lh.StreamingScorer.update` | {streaming['stream_p50']:.2f} ms | "
+            f"| `streaming.StreamingScorer.update` | {streaming['stream_p50']:.2f} ms | "
             f"{streaming['stream_p99']:.2f} ms |",
             f"| `model.predict` per point | {streaming['naive_p50']:.1f} ms | "
             f"{streaming['naive_p99']:.1f} ms |",

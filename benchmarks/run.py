@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             **measure.bench_scaling(sizes, cases.scaling_run, cases.make_inputs),
         }
     if "streaming" in parts:
-        print("streaming latency (lh.StreamingScorer against model.predict per point):", flush=True)
+        print(
+            "streaming latency (streaming.StreamingScorer against model.predict per point):",
+            flush=True,
+        )
         from . import streaming_latency  # imports TensorFlow: only when this part runs
 
         quick = {"n_stream": 50, "n_naive": 5, "n_warmup": 2} if args.quick else {}

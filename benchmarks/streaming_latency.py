@@ -1,4 +1,4 @@
-"""Per-point latency of lh.StreamingScorer against the naive loop that calls model.predict per point.
+"""Per-point latency of streaming.StreamingScorer against the naive loop that calls model.predict per point.
 
     .venv/bin/python -m benchmarks.streaming_latency            # full run, prints PASS/MISS
     .venv/bin/python -m benchmarks.streaming_latency --quick    # a few points, for tests
@@ -36,12 +36,10 @@ P99_TARGET_MS, RATIO_TARGET = 5.0, 10.0
 
 def _detector():
     import keras
-    import tensorflow as tf
 
-    import lstm_helpers as lh
+    from lstm_helpers import streaming
 
     keras.utils.set_random_seed(0)
-    tf.config.experimental.enable_op_determinism()
     model = keras.Sequential(
         [
             keras.Input(shape=(N_TIMESTEPS, N_FEATURES)),
@@ -51,7 +49,7 @@ def _detector():
             keras.layers.Dense(N_FEATURES),
         ]
     )
-    return lh.Detector(model, N_TIMESTEPS, np.zeros(N_FEATURES), np.ones(N_FEATURES), 1.0)
+    return streaming.Detector(model, N_TIMESTEPS, np.zeros(N_FEATURES), np.ones(N_FEATURES), 1.0)
 
 
 def _percentiles(ms: np.ndarray) -> tuple[float, float]:
@@ -112,7 +110,7 @@ def report(res: dict[str, float]) -> str:
         "",
         "| loop | median (ms) | p99 (ms) |",
         "|---|---|---|",
-        f"| lh.StreamingScorer.update | {res['stream_p50']:.3f} | {res['stream_p99']:.3f} |",
+        f"| streaming.StreamingScorer.update | {res['stream_p50']:.3f} | {res['stream_p99']:.3f} |",
         f"| model.predict per point | {res['naive_p50']:.2f} | {res['naive_p99']:.2f} |",
         f"| model(window), eager | {res['direct_p50']:.2f} | |",
         "",

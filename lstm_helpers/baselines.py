@@ -33,7 +33,6 @@ __all__ = [
     "persistence_error",
     "range_check",
     "rolling_zscore",
-    "seasonal_profile",
     "seasonal_residual",
     "static_zscore",
 ]
@@ -85,13 +84,18 @@ def static_zscore(data: Frame, fit: Frame) -> Frame:
     seen in training?" It knows nothing about time, so it finds level shifts and spikes and
     misses values that are normal in general but not at that hour.
 
-    Args:
-        data: Series (n_rows,) or DataFrame (n_rows, n_columns) to score.
-        fit: normal training data, same kind (and columns) as ``data``.
+    Parameters
+    ----------
+    data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
+        The series to score.
+    fit : same kind (and columns) as ``data``
+        Normal training data.
 
-    Returns:
-        Same shape and index as ``data``: the absolute z-score of every value. Causal: each
-        score uses its own value and the fixed training statistics only.
+    Returns
+    -------
+    same kind, shape and index as ``data``
+        The absolute z-score of every value. Causal: each score uses its own value and the
+        fixed training statistics only.
     """
     _check_frame(data, "data")
     _check_fit(data, fit)
@@ -101,35 +105,45 @@ def static_zscore(data: Frame, fit: Frame) -> Frame:
     return ((data - fit.mean()) / std).abs()
 
 
-def rolling_zscore(data: Frame, window: int | str) -> Frame:
-    """``|x_t - mean| / std`` against the window of values **before** ``t``.
+def rolling_zscore(data: Frame, history: int | str) -> Frame:
+    """``|x_t - mean| / std`` against the values in the ``history`` **before** ``t``.
 
     The family of NAB's "windowed Gaussian" detector: it adapts to slow drifts and flags
-    jumps away from the recent past. The window excludes ``x_t`` itself, so one spike
+    jumps away from the recent past. The history excludes ``x_t`` itself, so one spike
     cannot hide itself by inflating the std it is divided by.
 
-    Args:
-        data: Series (n_rows,) or DataFrame (n_rows, n_columns) to score.
-        window: the preceding window, as a number of rows (int >= 2) or a time span
-            (e.g. ``"1D"``; needs a DatetimeIndex).
+    Parameters
+    ----------
+    data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
+        The series to score.
+    history : int >= 2 or str
+        How far back the statistics look: a number of rows, or a time span (e.g. ``"1D"``;
+        needs a DatetimeIndex; the values in ``[t - history, t)`` by the clock).
 
-    Returns:
-        Same shape and index as ``data``; NaN until the window holds 2 values, and where
-        the window's std is 0. Causal: the score at ``t`` uses ``x_t`` and earlier values.
+    Returns
+    -------
+    same kind, shape and index as ``data``
+        NaN until the history holds 2 values, and where its std is 0. Causal: the score at
+        ``t`` uses ``x_t`` and earlier values.
     """
-    _check_frame(data, "data", datetime_index=isinstance(window, str))
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer, str)):
+    _check_frame(data, "data", datetime_index=isinstance(history, str))
+    if isinstance(history, bool) or not isinstance(history, (int, np.integer, str)):
         raise TypeError(
-            f"window must be an int number of rows or a time span like '1D'; got {window!r}"
+            f"history must be an int number of rows or a time span like '1D'; got {history!r}"
         )
-    if isinstance(window, (int, np.integer)) and window < 2:
-        raise ValueError(f"window must be >= 2 rows; got {window}")
-    past = data.shift(1)  # the window ends at the previous row
-    if isinstance(window, str):
-        # A time span ending at the previous row's timestamp: shift the values, not the clock.
-        roll = past.rolling(pd.Timedelta(window), min_periods=2)
+    if isinstance(history, str):
+        try:
+            span = pd.Timedelta(history)
+        except ValueError as err:
+            raise ValueError(f"history must be a time span like '1D'; got {history!r}") from err
+        if span <= pd.Timedelta(0):
+            raise ValueError(f"history must be a positive time span; got {history!r}")
+        # The values in [t - history, t) by the clock: after a gap, older values drop out.
+        roll = data.rolling(span, closed="left", min_periods=2)
     else:
-        roll = past.rolling(int(window), min_periods=2)
+        if history < 2:
+            raise ValueError(f"history must be >= 2 rows; got {history}")
+        roll = data.shift(1).rolling(int(history), min_periods=2)  # the rows before t
     std = roll.std()
     return ((data - roll.mean()) / std.where(std > 0)).abs()
 
@@ -147,20 +161,10 @@ def _slot(index: pd.DatetimeIndex, period: Period) -> np.ndarray:
     raise ValueError(f'period must be "day" or "week"; got {period!r}')
 
 
-def seasonal_profile(fit: Frame, period: Period = "week") -> Frame:
-    """Median of the training data for every time of day (or of the week).
-
-    Args:
-        fit: normal training data on a DatetimeIndex.
-        period: ``"day"`` (one value per time of day) or ``"week"`` (per time of the week).
-
-    Returns:
-        Indexed by the slot, the minute of the day or week (0 = Monday 00:00 for weeks):
-        the median value of ``fit`` at that slot.
-    """
+def _profile(fit: Frame, period: Period) -> Frame:
+    """Median of ``fit`` for every slot (minute of the day or week), indexed by the slot."""
     _check_frame(fit, "fit", datetime_index=True)
-    slots = _slot(fit.index, period)
-    return fit.groupby(slots).median()
+    return fit.groupby(_slot(fit.index, period)).median()
 
 
 def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame:
@@ -170,19 +174,24 @@ def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame
     is unusual *for its hour*, not in general: a quiet Christmas night looks like any quiet
     night to a z-score. The median profile is robust to a few odd days in training.
 
-    Args:
-        data: Series (n_rows,) or DataFrame on a DatetimeIndex to score.
-        fit: normal training data, same kind; should cover every slot of ``period``.
-        period: ``"day"`` or ``"week"``; use ``"week"`` only when ``fit`` holds several
-            weeks (each slot's median then rests on several values).
+    Parameters
+    ----------
+    data : pandas.Series, shape (n_rows,), or DataFrame, on a DatetimeIndex
+        The series to score.
+    fit : same kind (and columns) as ``data``
+        Normal training data; should cover every slot of ``period``.
+    period : {"day", "week"}
+        Use ``"week"`` only when ``fit`` holds several weeks (each slot's median then rests
+        on several values).
 
-    Returns:
-        Same shape and index as ``data``; NaN at slots that ``fit`` never saw. Causal: the
-        profile is fixed from ``fit``.
+    Returns
+    -------
+    same kind, shape and index as ``data``
+        NaN at slots that ``fit`` never saw. Causal: the profile is fixed from ``fit``.
     """
     _check_frame(data, "data", datetime_index=True)
     _check_fit(data, fit)
-    profile = seasonal_profile(fit, period)
+    profile = _profile(fit, period)
     expected = profile.reindex(_slot(data.index, period))
     expected.index = data.index
     return (data - expected).abs()
@@ -195,14 +204,19 @@ def persistence_error(data: Frame, lag: int | str = 1) -> Frame:
     of one season (``"1D"`` or ``"7D"``) it is the seasonal-naive forecast (the value at the
     same time yesterday / last week). Any forecaster must beat these errors to be useful.
 
-    Args:
-        data: Series (n_rows,) or DataFrame (n_rows, n_columns) to score.
-        lag: rows back (int >= 1), or a time span (e.g. ``"7D"``; needs a DatetimeIndex,
-            and looks up the exact earlier timestamp).
+    Parameters
+    ----------
+    data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
+        The series to score.
+    lag : int >= 1 or str
+        Rows back, or a time span (e.g. ``"7D"``; needs a DatetimeIndex, and looks up the
+        exact earlier timestamp).
 
-    Returns:
-        Same shape and index as ``data``; NaN where no earlier value exists. Causal: the
-        error at ``t`` uses ``x_t`` and ``x_{t-lag}``.
+    Returns
+    -------
+    same kind, shape and index as ``data``
+        NaN where no earlier value exists. Causal: the error at ``t`` uses ``x_t`` and
+        ``x_{t-lag}``.
     """
     _check_frame(data, "data", datetime_index=isinstance(lag, str))
     if isinstance(lag, bool) or not isinstance(lag, (int, np.integer, str)):
@@ -225,13 +239,17 @@ def range_check(data: Frame, fit: Frame) -> Frame:
     The rule a domain expert writes first ("alarm above 95 °C"), with the limits taken from
     training data. Inside the range the score is 0.
 
-    Args:
-        data: Series (n_rows,) or DataFrame (n_rows, n_columns) to score.
-        fit: normal training data, same kind (and columns) as ``data``.
+    Parameters
+    ----------
+    data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
+        The series to score.
+    fit : same kind (and columns) as ``data``
+        Normal training data.
 
-    Returns:
-        Same shape and index as ``data``: ``max(lo - x, x - hi, 0)`` in units of the
-        training range ``hi - lo``. Causal.
+    Returns
+    -------
+    same kind, shape and index as ``data``
+        ``max(lo - x, x - hi, 0)`` in units of the training range ``hi - lo``. Causal.
     """
     _check_frame(data, "data")
     _check_fit(data, fit)

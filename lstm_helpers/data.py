@@ -1,4 +1,4 @@
-"""Synthetic data for the notebooks: a sine wave with spikes, smooth random metrics, a break,
+"""Synthetic data for the notebooks: a sine wave with spikes, smooth random metrics,
 metrics with real cross-feature structure, and an anomaly that decouples some of them."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from ._checks import as_series_2d, check_positive_int
 
 __all__ = [
     "SineData",
-    "break_segment",
     "coupled_metrics",
     "decouple",
     "sine_with_spikes",
@@ -99,41 +98,6 @@ def smooth_random_metrics(
     # The first n_rolling - 1 rows are NaN (warm-up): keep the first n_rows_orig - n_rolling
     # complete ones.
     return smooth[n_rolling - 1 : n_rows_orig - 1]
-
-
-def break_segment(
-    data: ArrayLike, start: int, length: int, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """A copy of ``data`` with ``length`` rows from ``start`` replaced by uniform noise.
-
-    Parameters
-    ----------
-    data : array-like, shape (n_rows, n_features) or (n_rows,)
-    start, length : int
-        The broken segment is ``data[start : start + length]``; it must fit inside.
-    seed : int
-        Seed of the noise.
-
-    Returns
-    -------
-    broken : numpy.ndarray, shape (n_rows, n_features)
-    mask : numpy.ndarray of bool, shape (n_rows,)
-        True inside the broken segment.
-    """
-    arr = as_series_2d(data)
-    length = check_positive_int(length, "length")
-    n_rows = arr.shape[0]
-    if not 0 <= start <= n_rows - length:
-        raise ValueError(
-            f"the break [start, start + length) must fit inside {n_rows} rows; "
-            f"got start={start}, length={length}"
-        )
-    rng = np.random.default_rng(seed)
-    broken = arr.copy()
-    broken[start : start + length] = rng.random((length, arr.shape[1]))
-    mask = np.zeros(n_rows, dtype=bool)
-    mask[start : start + length] = True
-    return broken, mask
 
 
 def coupled_metrics(

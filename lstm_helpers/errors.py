@@ -1,6 +1,6 @@
 """Step 2 of the pipeline: a model's errors.
 
-* :func:`per_step_errors` and :func:`window_mae` – absolute errors of windows;
+* :func:`per_step_errors` – absolute errors of windows, per step;
 * :func:`to_long` and :func:`to_wide` – model-shaped arrays as tidy or wide frames;
 * :func:`error_frame` – forecasts, errors and their aggregates across features, one row
   per observation, each stamped at the time it is **about** (the target row).
@@ -25,10 +25,10 @@ from ._checks import (
     describe,
 )
 
-__all__ = ["AGGREGATES", "error_frame", "per_step_errors", "to_long", "to_wide", "window_mae"]
+__all__ = ["error_frame", "per_step_errors", "to_long", "to_wide"]
 
-#: The per-horizon aggregates :func:`error_frame` adds, taken across features.
-AGGREGATES: tuple[str, ...] = ("avg", "med", "min", "max", "rng")
+# The per-horizon aggregates error_frame adds, taken across features, in column order.
+_AGGREGATES = ("avg", "med", "min", "max", "rng")
 
 _LONG_COLUMNS = ["row", "feature", "timestep", "value", "label"]
 
@@ -92,20 +92,6 @@ def per_step_errors(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
     a, b = _pair(y, yhat)
     err = np.abs(a - b)
     return err.mean(axis=2) if err.ndim == 3 else err
-
-
-def window_mae(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
-    """Mean absolute error of each window, over its steps and features.
-
-    Parameters
-    ----------
-    y, yhat : array-like, shape (n_windows, n_timesteps, n_features) or (n_windows, n_timesteps)
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_windows,)
-    """
-    return per_step_errors(y, yhat).mean(axis=1)
 
 
 def to_long(array: ArrayLike, feature_names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -255,7 +241,7 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
         names
         + [f"{n}_{s}_yhat" for n in names for s in steps]
         + [f"{n}_{s}_error" for n in names for s in steps]
-        + [f"{s}_error_{a}" for s in steps for a in AGGREGATES]
+        + [f"{s}_error_{a}" for s in steps for a in _AGGREGATES]
     )
     clashes = sorted({c for c in columns if columns.count(c) > 1})
     if clashes:
@@ -264,41 +250,31 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
             "Rename the columns (e.g. targets.add_prefix('x_'))."
         )
 
-    block = n_features * n_horizon
-    # Memory trick, kept because error_frame runs on 200k-row frames: the whole result is
-    # ONE float array in column-major (Fortran) order, filled in place block by block.
-    # ``cols = out.T`` is then a C-ordered view with one contiguous row per output column,
-    # so each block below is a plain reshape of ``cols`` (no copies), and pandas wraps
-    # ``out`` at the end without copying it. Rows with no forecast keep the NaN fill.
-    out = np.full((n_rows, len(columns)), np.nan, order="F")
-    cols = out.T  # cols[c] is output column c, contiguous
-    observed = cols[:n_features]  # (feature, row)
-    observed[...] = arr.T
-    forecast = cols[n_features : n_features + block].reshape(n_features, n_horizon, n_rows)
-    error = cols[n_features + block : n_features + 2 * block].reshape(n_features, n_horizon, n_rows)
+    # Every block is laid out one line per output column: (feature, horizon, row). Then the
+    # aggregates across features are plain element-wise operations between rows of numbers,
+    # and the whole result is one (column, row) array that pandas takes without a copy.
+    observed = arr.T  # (n_features, n_rows)
+    # forecast[f, h, r]: the forecast of row r made h + 1 steps earlier, by the window that
+    # ends at row r - h - 1 (window w = r - n_timesteps - h). NaN where no window forecasts r.
+    forecast = np.full((n_features, n_horizon, n_rows), np.nan)
     for h in range(n_horizon):  # a loop over the horizon (a few steps), never over rows
-        # Window w's forecast at horizon h is about row w + n_timesteps + h: shift it there.
-        first = n_timesteps + h
+        first = n_timesteps + h  # the first row a horizon-h forecast is about
         n_in = max(min(n_windows, n_rows - first), 0)  # forecasts past the end are dropped
         forecast[:, h, first : first + n_in] = pred[:n_in, h, :].T
-    np.subtract(observed[:, np.newaxis, :], forecast, out=error)  # NaN stays NaN
-
-    # Aggregates across features (the outer axis) of the ABSOLUTE errors, horizon-major.
-    # A row with no forecast is NaN for every feature at once, so it stays NaN here.
-    abs_error = np.abs(error)
-    aggs = cols[n_features + 2 * block :].reshape(n_horizon, len(AGGREGATES), n_rows)
-    np.mean(abs_error, axis=0, out=aggs[:, 0])
-    mid = n_features // 2
-    if n_features % 2:
-        aggs[:, 1] = np.partition(abs_error, mid, axis=0)[mid]
-    else:  # even count: the mean of the two middle values
-        part = np.partition(abs_error, [mid - 1, mid], axis=0)
-        np.add(part[mid - 1], part[mid], out=aggs[:, 1])
-        aggs[:, 1] *= 0.5
-    np.min(abs_error, axis=0, out=aggs[:, 2])
-    np.max(abs_error, axis=0, out=aggs[:, 3])
-    np.subtract(aggs[:, 3], aggs[:, 2], out=aggs[:, 4])
-
+    error = observed[:, np.newaxis, :] - forecast  # observed minus forecast; NaN stays NaN
+    # Aggregates across features (axis 0) of the ABSOLUTE errors, each (n_horizon, n_rows).
+    # Sorted across features once, the minimum, the median and the maximum are rows of it.
+    ranked = np.sort(np.abs(error), axis=0)  # NaN rows stay NaN: NaN sorts last, all-NaN
+    low, high = ranked[0], ranked[-1]
+    middle = (ranked[(n_features - 1) // 2] + ranked[n_features // 2]) / 2  # the median
+    aggregates = [ranked.mean(axis=0), middle, low, high, high - low]
+    by_column = np.concatenate(
+        [
+            observed,
+            forecast.reshape(-1, n_rows),  # feature-major: f0_t0, f0_t1, ..., f1_t0, ...
+            error.reshape(-1, n_rows),
+            np.stack(aggregates, axis=1).reshape(-1, n_rows),  # t0_error_avg, t0_error_med, ...
+        ]
+    )
     out_index = index if index is not None else pd.RangeIndex(n_rows)
-    # copy=False: ``out`` is ours alone, so the frame may own it as it is.
-    return pd.DataFrame(out, index=out_index, columns=columns, copy=False)
+    return pd.DataFrame(by_column.T, index=out_index, columns=columns, copy=False)

@@ -6,17 +6,17 @@ Vocabulary, the same in every function:
   units of the index: timestamps for a DatetimeIndex (timezone-aware spans for a
   timezone-aware index), numbers for an integer index (synthetic data);
 * **flags** are a detector's output: a boolean pandas Series on a sorted, unique index;
-* an **alarm** (an *event* of the detector) is a run of consecutive flagged points, from
-  its first to its last flagged point.
+* an **alarm** is a run of consecutive flagged points, from its first to its last flagged
+  point; :func:`alarms` finds them, and it is the only code in the package that does.
 
 Metrics:
 
 * :func:`point_metrics` – precision, recall and F1 over points;
-* :func:`event_metrics` – the same over events, counted as Orion's overlapping segments:
-  a span is found (TP) if any alarm overlaps it, missed (FN) otherwise, and an alarm that
-  overlaps no span is a false alarm (FP);
-* :func:`average_precision` – threshold-free: the area under the precision-recall steps
-  of a score, as scikit-learn's ``average_precision_score`` computes it;
+* :func:`event_metrics` – the same over spans and alarms, counted as Orion's overlapping
+  segments: a span is found (TP) if any alarm overlaps it, missed (FN) otherwise, and an
+  alarm that overlaps no span is a false alarm (FP);
+* :func:`pr_auc` – threshold-free: the average precision of a score, the area under its
+  step-wise precision-recall curve, as scikit-learn's ``average_precision_score``;
 * :func:`false_alarms_per_day` – the FP alarms of :func:`event_metrics` per day of the
   flags' time range, the same definition for every detector;
 * :func:`detection_delays` – from each span's start to the first flag in it that could
@@ -24,7 +24,9 @@ Metrics:
 * :func:`evaluate` – all of the above in one dict.
 
 Undefined ratios (precision with no flags raised, recall with no spans, ...) are NaN,
-never a silent 0.
+never a silent 0. F1 is ``2 tp / (2 tp + fp + fn)``: it is 0, not NaN, when there is no true
+positive but some false alarm or missed span (Orion's ``2 p r / (p + r)`` gives NaN there),
+and NaN only when all three counts are 0.
 """
 
 from __future__ import annotations
@@ -41,13 +43,14 @@ from numpy.typing import ArrayLike
 from ._checks import as_float_array, describe
 
 __all__ = [
-    "average_precision",
+    "alarms",
     "detection_delays",
     "evaluate",
     "event_metrics",
     "false_alarms_per_day",
     "point_adjust",
     "point_metrics",
+    "pr_auc",
     "span_mask",
 ]
 
@@ -151,13 +154,13 @@ def _bounds(spans: list[tuple[Any, Any]], index: pd.Index) -> tuple[np.ndarray, 
     return lo, hi
 
 
-def _bool_values(obj: Any, name: str) -> np.ndarray:
+def _bool_values(obj: Any, name: str, allow_empty: bool = False) -> np.ndarray:
     if isinstance(obj, np.ma.MaskedArray):
         raise TypeError(f"{name} must be a plain array; got a numpy masked array")
     arr = obj.to_numpy() if isinstance(obj, pd.Series) else np.asarray(obj)
     if arr.dtype != np.bool_:
         raise TypeError(f"{name} must hold booleans; got dtype {arr.dtype}")
-    if arr.ndim != 1 or arr.size == 0:
+    if arr.ndim != 1 or (arr.size == 0 and not allow_empty):
         raise ValueError(f"{name} must be 1-D and non-empty, one per point; got {describe(arr)}")
     return arr
 
@@ -237,28 +240,80 @@ def point_metrics(truth: ArrayLike | pd.Series, flags: ArrayLike | pd.Series) ->
     return _prf(int(np.sum(t & f)), int(np.sum(~t & f)), int(np.sum(t & ~f)))
 
 
-def _alarms(flags: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """First and last position of every run of consecutive flagged points."""
-    edges = np.diff(np.concatenate([[0], flags.to_numpy().astype(np.int8), [0]]))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+def alarms(flags: ArrayLike | pd.Series) -> pd.DataFrame:
+    """Every alarm in ``flags``: each run of consecutive flagged points, in time order.
+
+    The one place in the package that finds runs of flags: the metrics, Telemanom's pruning
+    and the plots all call it.
+
+    Parameters
+    ----------
+    flags : boolean pandas Series or 1-D boolean array, shape (n,)
+
+    Returns
+    -------
+    pandas.DataFrame, one row per alarm
+        ``first`` and ``last``: positions of its first and last flagged point (inclusive);
+        ``start`` and ``end``: their labels in ``flags.index`` (the positions again for an
+        array); ``n_points``: ``last - first + 1``.
+
+    Examples
+    --------
+    >>> lh.alarms(np.array([False, True, True, False, True]))[["first", "last"]].values.tolist()
+    [[1, 2], [4, 4]]
+    """
+    values = _bool_values(flags, "flags", allow_empty=True)
+    edges = np.diff(np.concatenate([[0], values.astype(np.int8), [0]]))
+    first = np.flatnonzero(edges == 1)
+    last = np.flatnonzero(edges == -1) - 1
+    if isinstance(flags, pd.Series):
+        start, end = flags.index[first], flags.index[last]
+    else:
+        start, end = first, last
+    return pd.DataFrame(
+        {"first": first, "last": last, "start": start, "end": end, "n_points": last - first + 1}
+    )
 
 
-def _overlaps(spans: list[tuple[Any, Any]], flags: pd.Series) -> np.ndarray:
-    """``hit[i, j]``: alarm ``j`` overlaps span ``i`` (closed intervals, as Orion pads them)."""
-    first, last = _alarms(flags)
-    starts, ends = flags.index[first], flags.index[last]
-    hit = np.zeros((len(spans), len(first)), dtype=bool)
-    for i, (a, b) in enumerate(spans):
-        hit[i] = np.asarray(starts <= b) & np.asarray(ends >= a)
-    return hit
+def _overlaps(
+    first: np.ndarray, last: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which spans some alarm overlaps, and which alarms overlap some span, in positions.
+
+    Alarm ``j`` covers positions ``first[j] .. last[j]``, span ``i`` covers ``lo[i] .. hi[i] - 1``
+    (both sorted). Closed intervals of labels, as Orion pads them: alarm ``[s, e]`` overlaps
+    span ``[a, b]`` when ``s <= b`` and ``a <= e``, that is ``first < hi`` and ``last >= lo``
+    (true even for a span that falls between two points, inside one alarm). Spans are
+    disjoint and so are alarms, so a binary search finds each one's only candidate: time
+    O((n_spans + n_alarms) log), memory linear.
+    """
+    j = np.searchsorted(last, lo, side="left")  # each span's first alarm ending at/after it
+    span_hit = np.zeros(len(lo), dtype=bool)
+    ok = j < len(first)
+    span_hit[ok] = first[j[ok]] < hi[ok]
+    i = np.searchsorted(hi, first, side="right")  # each alarm's first span ending after it
+    alarm_hit = np.zeros(len(first), dtype=bool)
+    ok = i < len(lo)
+    alarm_hit[ok] = lo[i[ok]] <= last[ok]
+    return span_hit, alarm_hit
+
+
+def _event_counts(
+    values: np.ndarray | pd.Series, lo: np.ndarray, hi: np.ndarray
+) -> tuple[int, int, int, int]:
+    """``(tp, fp, fn, n_alarms)`` of flags against spans given as sorted position bounds."""
+    found = alarms(values)
+    span_hit, alarm_hit = _overlaps(found["first"].to_numpy(), found["last"].to_numpy(), lo, hi)
+    tp = int(span_hit.sum())
+    return tp, int((~alarm_hit).sum()), len(lo) - tp, len(alarm_hit)
 
 
 def event_metrics(spans: Spans, flags: pd.Series) -> dict[str, Any]:
     """Event-level precision, recall and F1, counted as Orion's overlapping segments.
 
-    An alarm is a run of consecutive flagged points, from its first to its last flag. A
-    span overlapped by at least one alarm is a TP, a span overlapped by none is a FN, and an
-    alarm that overlaps no span is a FP (a false alarm).
+    An alarm is a run of consecutive flagged points (:func:`alarms`). A span overlapped by at
+    least one alarm is a TP, a span overlapped by none is a FN, and an alarm that overlaps no
+    span is a FP (a false alarm).
 
     Parameters
     ----------
@@ -268,21 +323,22 @@ def event_metrics(spans: Spans, flags: pd.Series) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``precision = tp / (tp + fp)``, ``recall = tp / (tp + fn)``,
-        ``f1 = 2 tp / (2 tp + fp + fn)`` (NaN where the denominator is 0), the counts
-        ``tp``, ``fp``, ``fn``, and ``n_alarms``.
+        ``precision = tp / (tp + fp)`` and ``recall = tp / (tp + fn)`` (NaN where the
+        denominator is 0); ``f1 = 2 tp / (2 tp + fp + fn)``, which is 0 when there is no
+        true positive but some false alarm or missed span (where Orion's ``2 p r / (p + r)``
+        would be NaN) and NaN only when all three counts are 0; the counts ``tp``, ``fp``,
+        ``fn``; and ``n_alarms``.
     """
     flags = _check_flags(flags)
-    checked = _check_spans(spans, flags.index)
-    hit = _overlaps(checked, flags)
-    tp = int(hit.any(axis=1).sum())
-    out = _prf(tp, int((~hit.any(axis=0)).sum()), len(checked) - tp)
-    out["n_alarms"] = hit.shape[1]
+    ordered = sorted(_check_spans(spans, flags.index), key=lambda span: span[0])
+    tp, fp, fn, n_alarms = _event_counts(flags.to_numpy(), *_bounds(ordered, flags.index))
+    out = _prf(tp, fp, fn)
+    out["n_alarms"] = n_alarms
     return out
 
 
-def average_precision(truth: ArrayLike | pd.Series, scores: ArrayLike | pd.Series) -> float:
-    """Threshold-free score: the area under the step-wise precision-recall curve.
+def pr_auc(truth: ArrayLike | pd.Series, scores: ArrayLike | pd.Series) -> float:
+    """Threshold-free score: average precision, the area under the step-wise precision-recall curve.
 
     ``AP = sum_n (R_n - R_{n-1}) * P_n`` over the distinct score values taken as thresholds
     from the highest down (flag ``score >= threshold``), as scikit-learn's
@@ -306,18 +362,28 @@ def average_precision(truth: ArrayLike | pd.Series, scores: ArrayLike | pd.Serie
     _aligned(truth, scores, "truth", "scores")
     if np.isinf(s).any():
         raise ValueError(f"scores must not hold inf; found {int(np.isinf(s).sum())}")
-    n_pos = int(t.sum())
-    if n_pos == 0:
+    if not t.any():
         return float("nan")
-    s = np.where(np.isnan(s), -np.inf, s)
+    return float(_average_precision(s, t[np.newaxis, :])[0])
+
+
+def _average_precision(scores: np.ndarray, truths: np.ndarray) -> np.ndarray:
+    """Average precision of one score against each row of ``truths``, shape (n_truths, n).
+
+    The score is sorted once (NaN last); each truth row is then one cumulative sum. The
+    rotation null (:func:`lstm_helpers.rotation_null`) calls this with hundreds of rows.
+    """
+    s = np.where(np.isnan(scores), -np.inf, scores)
     order = np.argsort(-s, kind="stable")
-    s, t = s[order], t[order]
+    s = s[order]
     last_of_value = np.r_[np.flatnonzero(s[1:] != s[:-1]), s.size - 1]  # each threshold's end
-    tps = np.cumsum(t)[last_of_value]
-    flagged = last_of_value + 1
-    precision = tps / flagged
-    recall = tps / n_pos
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    tps = np.cumsum(truths[:, order], axis=1)[:, last_of_value]
+    n_pos = tps[:, -1:]
+    precision = tps / (last_of_value + 1)
+    recall = tps / np.where(n_pos > 0, n_pos, 1)
+    gain = np.diff(np.concatenate([np.zeros_like(recall[:, :1]), recall], axis=1), axis=1)
+    out = np.sum(gain * precision, axis=1)
+    return np.where(n_pos[:, 0] > 0, out, np.nan)
 
 
 def _days(index: pd.Index) -> float:
@@ -355,21 +421,22 @@ def false_alarms_per_day(spans: Spans, flags: pd.Series) -> float:
     return event_metrics(spans, flags)["fp"] / days
 
 
-def detection_delays(spans: Spans, flags: pd.Series, lag: int = 0) -> pd.Series:
+def detection_delays(spans: Spans, flags: pd.Series, look_ahead: int = 0) -> pd.Series:
     """Time from each span's start to the first flag in it that was computable by then.
 
-    A flag at position ``i`` is known at position ``i + lag``: ``lag = 0`` for causal
-    scores (:func:`lstm_helpers.causal_scores`, :func:`lstm_helpers.smooth` of one, the
-    baselines), ``lag = n_timesteps - 1`` for :func:`lstm_helpers.windows_to_points`, which
-    looks that far ahead. The delay of a span is ``index[i + lag] - start`` for the first
-    flagged ``i`` inside the span; a flag whose ``i + lag`` lies past the end of the index
-    was never computable and is ignored.
+    A flag at position ``i`` is known at position ``i + look_ahead``: ``look_ahead = 0`` for
+    causal scores (:func:`lstm_helpers.causal_scores`, :func:`lstm_helpers.smooth` of one,
+    the baselines), ``look_ahead = n_timesteps - 1`` for
+    :func:`lstm_helpers.windows_to_points`, which looks that far ahead. The delay of a span
+    is ``index[i + look_ahead] - start`` for the first flagged ``i`` inside the span; a flag
+    whose ``i + look_ahead`` lies past the end of the index was never computable and is
+    ignored.
 
     Parameters
     ----------
     spans : sequence of (start, end), in the units of ``flags.index``
     flags : pandas.Series of bool, shape (n,), sorted unique index
-    lag : int >= 0
+    look_ahead : int >= 0
 
     Returns
     -------
@@ -378,24 +445,28 @@ def detection_delays(spans: Spans, flags: pd.Series, lag: int = 0) -> pd.Series:
         missed span.
     """
     flags = _check_flags(flags)
-    if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 0:
-        raise ValueError(f"lag must be an integer >= 0; got {lag!r}")
+    if (
+        isinstance(look_ahead, bool)
+        or not isinstance(look_ahead, int | np.integer)
+        or look_ahead < 0
+    ):
+        raise ValueError(f"look_ahead must be an integer >= 0; got {look_ahead!r}")
     checked = _check_spans(spans, flags.index)
     index, values = flags.index, flags.to_numpy()
     computable = values.copy()
-    if lag:
-        computable[max(len(values) - lag, 0) :] = False
+    if look_ahead:
+        computable[max(len(values) - look_ahead, 0) :] = False
     delays = []
     for (start, _), lo, hi in zip(checked, *_bounds(checked, index), strict=True):
         hits = np.flatnonzero(computable[lo:hi])
-        delays.append(index[lo + hits[0] + lag] - start if hits.size else None)
+        delays.append(index[lo + hits[0] + look_ahead] - start if hits.size else None)
     if isinstance(index, pd.DatetimeIndex):
         return pd.Series(pd.to_timedelta(delays), name="delay", dtype="timedelta64[ns]")
     return pd.Series([np.nan if d is None else d for d in delays], name="delay", dtype=float)
 
 
 def evaluate(
-    spans: Spans, flags: pd.Series, scores: pd.Series | None = None, lag: int = 0
+    spans: Spans, flags: pd.Series, scores: pd.Series | None = None, look_ahead: int = 0
 ) -> dict[str, Any]:
     """Every metric at once, the same protocol for every detector.
 
@@ -404,19 +475,18 @@ def evaluate(
     spans : sequence of (start, end), in the units of ``flags.index``
     flags : pandas.Series of bool, shape (n,), sorted unique index
     scores : pandas.Series, optional
-        The score the flags were thresholded from, on the same index, for
-        :func:`average_precision`.
-    lag : int
+        The score the flags were thresholded from, on the same index, for :func:`pr_auc`.
+    look_ahead : int
         For :func:`detection_delays`.
 
     Returns
     -------
     dict
         ``point_precision``, ``point_recall``, ``point_f1``, ``event_precision``,
-        ``event_recall``, ``event_f1``, ``events_detected`` (``"tp/n_spans"``),
+        ``event_recall``, ``event_f1``, ``spans_found`` (``"tp/n_spans"``),
         ``false_alarms`` (count), ``false_alarms_per_day`` (NaN on an integer index),
-        ``mean_delay`` (over detected spans; NaT/NaN if none) and ``average_precision``
-        (NaN without ``scores``).
+        ``mean_delay`` (over found spans; NaT/NaN if none) and ``pr_auc`` (NaN without
+        ``scores``).
     """
     flags = _check_flags(flags)
     truth = span_mask(flags.index, spans)
@@ -424,8 +494,8 @@ def evaluate(
     events = event_metrics(spans, flags)
     if scores is not None and not isinstance(scores, pd.Series):
         raise TypeError(f"scores must be a pandas Series on flags' index; got {describe(scores)}")
-    ap = average_precision(truth, scores) if scores is not None else float("nan")
-    delays = detection_delays(spans, flags, lag=lag)
+    auc = pr_auc(truth, scores) if scores is not None else float("nan")
+    delays = detection_delays(spans, flags, look_ahead=look_ahead)
     if isinstance(flags.index, pd.DatetimeIndex) and len(flags) >= 2:
         per_day = events["fp"] / _days(flags.index)
     else:
@@ -437,11 +507,11 @@ def evaluate(
         "event_precision": events["precision"],
         "event_recall": events["recall"],
         "event_f1": events["f1"],
-        "events_detected": f"{events['tp']}/{len(spans)}",
+        "spans_found": f"{events['tp']}/{len(spans)}",
         "false_alarms": events["fp"],
         "false_alarms_per_day": per_day,
         "mean_delay": delays.mean(),
-        "average_precision": ap,
+        "pr_auc": auc,
     }
 
 
@@ -457,7 +527,7 @@ def point_adjust(
     point-adjusted F1 rewards luck: one flag anywhere in a long segment earns the whole
     segment as true positives, so a *random* score often matches or beats trained models.
     Use it only to show that; report :func:`point_metrics`, :func:`event_metrics` and
-    :func:`average_precision` instead.
+    :func:`pr_auc` instead.
 
     Parameters
     ----------
@@ -472,10 +542,10 @@ def point_adjust(
     t = _bool_values(truth, "truth")
     f = _bool_values(flags, "flags")
     _aligned(truth, flags, "truth", "flags")
-    segment = np.cumsum(np.diff(np.concatenate([[0], t.astype(np.int8)])) == 1)  # 1, 2, ...
-    hit = np.zeros(int(segment.max()) + 1, dtype=bool)
-    hit[segment[t & f]] = True  # segments with at least one flag
-    adjusted = f | (t & hit[segment])
+    adjusted = f.copy()
+    for first, last in alarms(t)[["first", "last"]].to_numpy():  # the labelled segments
+        if f[first : last + 1].any():
+            adjusted[first : last + 1] = True
     if isinstance(flags, pd.Series):
         return pd.Series(adjusted, index=flags.index, name=flags.name)
     return adjusted

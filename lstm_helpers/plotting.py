@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from ._checks import describe
+from .metrics import alarms
 
 __all__ = [
     "COLORS",
@@ -23,7 +23,6 @@ __all__ = [
     "apply_style",
     "plot_loss",
     "plot_scores",
-    "plot_series_with_points",
     "shade_mask",
     "shade_spans",
 ]
@@ -91,66 +90,6 @@ def plot_loss(
     return ax
 
 
-def _positions(obj: ArrayLike, n: int, name: str) -> np.ndarray:
-    """Integer positions in ``[0, n)``; a boolean mask would silently mark points 0 and 1."""
-    arr = np.asarray(obj)
-    if arr.dtype == np.bool_:
-        raise TypeError(
-            f"{name} must be integer positions, not a boolean mask; use np.flatnonzero({name})"
-        )
-    if arr.size == 0:
-        return np.zeros(0, dtype=np.intp)
-    if not np.issubdtype(arr.dtype, np.integer) or arr.ndim != 1:
-        raise TypeError(f"{name} must be a 1-D array of integer positions; got {describe(arr)}")
-    if arr.min() < 0 or arr.max() >= n:
-        raise ValueError(f"{name} must lie in [0, {n - 1}]; got min {arr.min()}, max {arr.max()}")
-    return arr.astype(np.intp)
-
-
-def plot_series_with_points(
-    x: ArrayLike,
-    y: ArrayLike,
-    points: ArrayLike,
-    ax: Axes | None = None,
-    title: str = "Series and detected anomalies",
-    label: str = "series",
-    points_label: str = "detected",
-    truth: ArrayLike | None = None,
-) -> Axes:
-    """A line plot of a series with some of its points marked.
-
-    Parameters
-    ----------
-    x, y : array-like, shape (n_points,)
-        The time axis and the values.
-    points : array-like of int, shape (k,)
-        Positional indices of the points to mark (a boolean mask is refused: convert it
-        with ``np.flatnonzero(mask)``).
-    truth : array-like of int, optional
-        Positional indices of the true anomalies, drawn as open circles.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    x = np.asarray(x)
-    y = np.asarray(y)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"x and y must be 1-D of equal length; got {x.shape} and {y.shape}")
-    idx = _positions(points, len(x), "points")
-    ax = ax or plt.subplots()[1]
-    ax.plot(x, y, color=COLORS["blue"], lw=1, label=label)
-    if truth is not None:
-        t = _positions(truth, len(x), "truth")
-        ax.scatter(
-            x[t], y[t], s=140, facecolors="none", edgecolors=COLORS["black"], label="true anomaly"
-        )
-    ax.scatter(x[idx], y[idx], s=40, color=COLORS["vermillion"], zorder=3, label=points_label)
-    ax.set(title=title, xlabel="time", ylabel="value")
-    ax.legend(loc="upper right")
-    return ax
-
-
 def plot_scores(
     x: ArrayLike,
     scores: ArrayLike,
@@ -206,11 +145,10 @@ def shade_mask(
     if x.shape != m.shape:
         raise ValueError(f"x and mask must have the same shape; got {x.shape} and {m.shape}")
     ax = ax or plt.subplots()[1]
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], m.astype(np.int8), [0]])))
-    for i, (start, stop) in enumerate(zip(edges[::2], edges[1::2], strict=True)):
+    for i, (first, last) in enumerate(alarms(m)[["first", "last"]].to_numpy()):
         ax.axvspan(
-            x[start],
-            x[stop - 1],
+            x[first],
+            x[last],
             color=color or COLORS["sky"],
             alpha=0.25,
             lw=0,

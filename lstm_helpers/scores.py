@@ -14,8 +14,7 @@ of mapping from window errors to points exist, and the difference matters:
 :func:`localise` maps flagged windows to their worst point (offline too), :func:`smooth`
 is a causal trailing mean, and the thresholds should be fitted on the scores of a
 **calibration** part of normal data (see :func:`lstm_helpers.calibration_split`), never on
-the errors of the rows the model was trained on. :func:`circular_shift` and
-:func:`iid_shuffle` make random baselines from a detector's own flags or scores.
+the errors of the rows the model was trained on.
 """
 
 from __future__ import annotations
@@ -30,8 +29,6 @@ from ._checks import as_float_array, check_finite, check_positive_int, check_rea
 
 __all__ = [
     "causal_scores",
-    "circular_shift",
-    "iid_shuffle",
     "localise",
     "max_threshold",
     "mean_std_threshold",
@@ -43,7 +40,7 @@ __all__ = [
 Values = TypeVar("Values", np.ndarray, pd.Series)
 
 
-def _step_errors(step_errors: ArrayLike) -> np.ndarray:
+def _check_step_errors(step_errors: ArrayLike) -> np.ndarray:
     """Validate per-step errors: a finite, non-empty (n_windows, n_timesteps) array."""
     arr = as_float_array(step_errors, "step_errors")
     if arr.ndim != 2:
@@ -90,7 +87,7 @@ def causal_scores(step_errors: ArrayLike, index: pd.Index | None = None) -> np.n
     numpy.ndarray or pandas.Series, shape (n_windows + n_timesteps - 1,)
         NaN for the first ``n_timesteps - 1`` points, before the first full window.
     """
-    arr = _step_errors(step_errors)
+    arr = _check_step_errors(step_errors)
     n_timesteps = arr.shape[1]
     scores = np.concatenate([np.full(n_timesteps - 1, np.nan), arr[:, -1]])
     return _with_index(scores, index)
@@ -122,7 +119,7 @@ def windows_to_points(
     """
     if how not in ("max", "mean"):
         raise ValueError(f"how must be 'max' or 'mean'; got {how!r}")
-    arr = _step_errors(step_errors)
+    arr = _check_step_errors(step_errors)
     n_windows, n_timesteps = arr.shape
     # covered[p, t] = error of window p - t at its step t (NaN where no such window):
     # one vectorised assignment per step t, a loop over the window length, not the rows.
@@ -148,7 +145,7 @@ def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
         Sorted, unique point indices ``w + argmax_t step_errors[w, t]`` over the flagged
         windows ``w``: overlapping windows that share one spike collapse to its index.
     """
-    arr = _step_errors(step_errors)
+    arr = _check_step_errors(step_errors)
     n_windows = arr.shape[0]
     if isinstance(flagged, np.ma.MaskedArray):
         raise TypeError("flagged must be a plain array; got a numpy masked array")
@@ -270,63 +267,3 @@ def max_threshold(scores: ArrayLike) -> float:
     float
     """
     return float(_threshold_scores(scores).max())
-
-
-def _random_input(values: Values, seed: int) -> np.ndarray:
-    if not isinstance(values, (np.ndarray, pd.Series)) or isinstance(values, np.ma.MaskedArray):
-        raise TypeError(f"values must be a numpy array or pandas Series; got {describe(values)}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an integer; got {seed!r}")
-    arr = values.to_numpy() if isinstance(values, pd.Series) else values
-    if arr.ndim != 1 or arr.size < 2:
-        raise ValueError(f"values must be 1-D with at least 2 entries; got {describe(arr)}")
-    return arr
-
-
-def _like(values: Values, out: np.ndarray) -> Values:
-    if isinstance(values, pd.Series):
-        return pd.Series(out, index=values.index, name=values.name)
-    return out
-
-
-def circular_shift(values: Values, seed: int) -> Values:
-    """Run-preserving random baseline: the values rotated by a random offset.
-
-    Rotating a detector's own flags (or scores) keeps how many there are and how they
-    bunch into runs, and only breaks their link with time. Compare a detector with it,
-    not just with :func:`iid_shuffle`, which scatters the flags and so is punished for
-    scattering (more separate alarms), not for being random.
-
-    Parameters
-    ----------
-    values : numpy.ndarray or pandas.Series, shape (n,), n >= 2
-    seed : int
-        The offset is drawn uniformly from ``1 .. n - 1``.
-
-    Returns
-    -------
-    same type as ``values``, shape (n,)
-        ``out[i] = values[(i - offset) % n]``; a Series keeps its index (the values move).
-    """
-    arr = _random_input(values, seed)
-    offset = int(np.random.default_rng(seed).integers(1, arr.size))
-    return _like(values, np.roll(arr, offset))
-
-
-def iid_shuffle(values: Values, seed: int) -> Values:
-    """Independent random baseline: the same values in a random order.
-
-    Keeps how many flags (or which scores) there are but scatters them independently of
-    one another, which breaks runs apart; see :func:`circular_shift`.
-
-    Parameters
-    ----------
-    values : numpy.ndarray or pandas.Series, shape (n,), n >= 2
-    seed : int
-
-    Returns
-    -------
-    same type as ``values``, shape (n,); a Series keeps its index (the values move).
-    """
-    arr = _random_input(values, seed)
-    return _like(values, np.random.default_rng(seed).permutation(arr))

@@ -1,5 +1,7 @@
 """From notebook to monitor: save a detector, load it, and score a live feed point by point.
 
+Import it as a module: ``from lstm_helpers import streaming``.
+
 A **detector** is everything needed to score new data the way the notebook did: a trained
 reconstruction model (input and output shape ``(batch, n_timesteps, n_features)``), the
 scaler statistics fitted on training data, the window length, the feature names and the
@@ -9,39 +11,46 @@ threshold. :func:`save_detector` writes it as two files in one folder:
 * ``detector.json`` – a small, human-readable file with the rest, and the version of
   ``lstm_helpers`` that wrote it.
 
-The score of point ``t`` is the **causal score** of helpers 0.2: the mean absolute error over
-features of the last step of the window that *ends* at ``t``,
-``lh.causal_scores(lh.per_step_errors(windows, reconstructions))``. It needs only points up
-to ``t``, so it can be computed the moment ``t`` arrives, and it is NaN for the first
-``n_timesteps - 1`` points (no full window yet).
+The score of point ``t`` is the **causal score** (:func:`lstm_helpers.causal_scores`): the
+mean absolute error over features of the last step of the window that *ends* at ``t``. It
+needs only points up to ``t``, so it can be computed the moment ``t`` arrives, and it is NaN
+for the first ``n_timesteps - 1`` points (no full window yet).
 
 :class:`StreamingScorer` is fed one observation (or a small batch) at a time. It keeps the
-last ``n_timesteps`` scaled rows, and returns for every point its score and decision, or
-says that it is still warming up. Its scores equal the batch scores bit for bit: both paths
-scale with the same float64 arithmetic, call the model through the same compiled function,
-and compute the error with :func:`per_step_errors`. On CPU with TensorFlow's op
-determinism on, a window's reconstruction does not depend on which other windows share its
-batch (``tests/test_streaming.py`` replays series both ways and checks equality with
-``==``, no tolerance), so no tolerance is needed.
+last ``n_timesteps`` scaled rows and returns for every point its score and decision, or says
+that it is still warming up. The model is called through Keras
+(``model.predict_on_batch``, one compiled call, on any backend).
+
+**Stream and batch agree within** ``STREAM_RTOL`` **and** ``STREAM_ATOL``: both paths scale
+with the same float64 arithmetic and call the same model, but a float32 model may round
+differently when it sees one window or thousands at once (seen: 7.5e-8 on scores near 1, for
+some shapes, and none for others). A point whose score lies that close to the threshold may
+get a different flag in the two paths; no other may.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import numbers
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from ._checks import as_float_array, as_series_2d, check_positive_int, describe
+from .errors import per_step_errors
+from .scores import causal_scores
+from .windows import make_windows
 
 __all__ = [
+    "STREAM_ATOL",
+    "STREAM_RTOL",
     "Detector",
     "StreamResult",
     "StreamingScorer",
@@ -53,25 +62,9 @@ MODEL_FILE = "model.keras"
 CONFIG_FILE = "detector.json"
 FORMAT = "lstm_helpers detector"
 FORMAT_VERSION = 1
-
-
-def _step_errors(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
-    """``lh.per_step_errors``, looked up at call time (the package defines it in another module)."""
-    from . import per_step_errors as errors
-
-    return errors(y, yhat)
-
-
-def _causal_from_step_errors(step_errors: np.ndarray, n_rows: int) -> np.ndarray:
-    """``lh.causal_scores`` when available (helpers 0.2); the same definition otherwise."""
-    try:
-        from . import causal_scores  # helpers 0.2
-    except ImportError:  # pragma: no cover - only before helpers 0.2 lands
-        n_timesteps = step_errors.shape[1]
-        out = np.full(n_rows, np.nan)
-        out[n_timesteps - 1 :] = step_errors[:, -1]
-        return out
-    return np.asarray(causal_scores(step_errors), dtype=float)
+#: Stream and batch scores agree within ``atol + rtol * |batch score|``.
+STREAM_RTOL = 1e-5
+STREAM_ATOL = 1e-6
 
 
 def _vector(values: ArrayLike, name: str, n: int | None = None) -> np.ndarray:
@@ -84,9 +77,10 @@ def _vector(values: ArrayLike, name: str, n: int | None = None) -> np.ndarray:
     return arr
 
 
-@dataclass(frozen=True, eq=False)
 class Detector:
     """A trained reconstruction model plus everything needed to score new data with it.
+
+    Treat it as read-only once made.
 
     Parameters
     ----------
@@ -106,48 +100,61 @@ class Detector:
         default: the running version.
     """
 
-    model: Any
-    n_timesteps: int
-    center: np.ndarray
-    scale: np.ndarray
-    threshold: float
-    feature_names: tuple[str, ...] = ()
-    version: str = ""
-    _compiled: Any = field(default=None, repr=False)
+    def __init__(
+        self,
+        model: Any,
+        n_timesteps: int,
+        center: ArrayLike,
+        scale: ArrayLike,
+        threshold: float,
+        feature_names: tuple[str, ...] | list[str] | None = None,
+        version: str | None = None,
+    ) -> None:
+        import keras
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "n_timesteps", check_positive_int(self.n_timesteps, "n_timesteps"))
-        center = _vector(self.center, "center")
-        scale = _vector(self.scale, "scale", center.size)
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"model must be a keras.Model; got {describe(model)}")
+        n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
+        center = _vector(center, "center")
+        scale = _vector(scale, "scale", center.size)
         if (scale <= 0).any():
             raise ValueError(f"scale must be > 0 for every feature; got {scale.tolist()}")
-        set_(self, "center", center)
-        set_(self, "scale", scale)
-        if isinstance(self.threshold, bool) or not isinstance(self.threshold, numbers.Real):
-            raise TypeError(f"threshold must be a real number; got {self.threshold!r}")
-        if not math.isfinite(self.threshold):
-            raise ValueError(f"threshold must be finite; got {self.threshold}")
-        set_(self, "threshold", float(self.threshold))
-        names = tuple(self.feature_names) or tuple(f"f{i}" for i in range(center.size))
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+            raise TypeError(f"threshold must be a real number; got {threshold!r}")
+        if not math.isfinite(threshold):
+            raise ValueError(f"threshold must be finite; got {threshold}")
+        names = (
+            tuple(feature_names) if feature_names else tuple(f"f{i}" for i in range(center.size))
+        )
         if len(names) != center.size or not all(isinstance(n, str) for n in names):
             raise ValueError(
                 f"feature_names must be {center.size} strings, one per feature; got {names!r}"
             )
         if len(set(names)) != len(names):
             raise ValueError(f"feature_names must be unique; got {names!r}")
-        set_(self, "feature_names", names)
-        if not self.version:
-            from . import __version__
-
-            set_(self, "version", __version__)
-        shape = tuple(self.model.input_shape)
-        if shape[1:] != (self.n_timesteps, center.size):
+        if version is not None and not isinstance(version, str):
+            raise TypeError(f"version must be a string like '0.3.0'; got {version!r}")
+        shape = tuple(model.input_shape)
+        if shape[1:] != (n_timesteps, center.size):
             raise ValueError(
                 f"the model reads windows of shape {shape[1:]} (n_timesteps, n_features), but the "
-                f"detector has n_timesteps={self.n_timesteps} and {center.size} features"
+                f"detector has n_timesteps={n_timesteps} and {center.size} features"
             )
-        set_(self, "_compiled", _compile(self.model, self.n_timesteps, center.size))
+        from . import __version__
+
+        self.model = model
+        self.n_timesteps = n_timesteps
+        self.center = center
+        self.scale = scale
+        self.threshold = float(threshold)
+        self.feature_names = names
+        self.version = version or __version__
+
+    def __repr__(self) -> str:
+        return (
+            f"Detector(n_timesteps={self.n_timesteps}, features={list(self.feature_names)}, "
+            f"threshold={self.threshold:g})"
+        )
 
     @property
     def n_features(self) -> int:
@@ -175,10 +182,27 @@ class Detector:
             raise ValueError(
                 f"data must have {self.n_features} features (columns); got shape {arr.shape}"
             )
-        return (arr - self.center) / self.scale
+        return self._scale(arr, "data")
+
+    def _scale(self, rows: np.ndarray, name: str) -> np.ndarray:
+        """``(rows - center) / scale``, refusing a finite value the model cannot take.
+
+        The model reads float32: a scaled value beyond float32's range (about 3.4e38) would
+        become infinity there, so it is refused here, before anything is scored.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = (rows - self.center) / self.scale
+            overflow = np.isfinite(rows) & ~(np.abs(scaled) <= np.finfo(np.float32).max)
+        if overflow.any():
+            row, col = (int(i) for i in np.argwhere(overflow)[0])
+            raise ValueError(
+                f"{name} row {row}, feature {self.feature_names[col]!r}: {rows[row, col]!r} is "
+                "too large to scale into the model's float32 input; is the unit right?"
+            )
+        return scaled
 
     def reconstruct(self, windows: ArrayLike) -> np.ndarray:
-        """The model's reconstruction of scaled windows, through one compiled call.
+        """The model's reconstruction of scaled windows, through one compiled Keras call.
 
         Parameters
         ----------
@@ -194,7 +218,7 @@ class Detector:
             raise ValueError(
                 f"windows must have shape (n_windows, {want[0]}, {want[1]}); got {x.shape}"
             )
-        return np.asarray(self._compiled(x))
+        return np.asarray(self.model.predict_on_batch(x))
 
     def batch_scores(self, data: ArrayLike) -> np.ndarray:
         """Causal scores of a whole series at once (the reference the stream must equal).
@@ -209,36 +233,12 @@ class Detector:
             NaN for the first ``n_timesteps - 1`` rows, then the last-step error of the
             window ending at each row.
         """
-        from .windows import make_windows
-
-        scaled = self.transform(data)
-        windows = make_windows(scaled, self.n_timesteps)
-        step_errors = _step_errors(windows, self.reconstruct(windows))
-        return _causal_from_step_errors(step_errors, scaled.shape[0])
+        windows = make_windows(self.transform(data), self.n_timesteps)
+        return np.asarray(causal_scores(per_step_errors(windows, self.reconstruct(windows))))
 
     def stream(self, on_nan: Literal["raise", "restart"] = "raise") -> StreamingScorer:
         """A fresh :class:`StreamingScorer` for this detector."""
         return StreamingScorer(self, on_nan=on_nan)
-
-
-def _compile(model: Any, n_timesteps: int, n_features: int):
-    """``model(x, training=False)`` as one traced graph, whatever the batch size."""
-    import keras
-
-    if keras.backend.backend() != "tensorflow":  # pragma: no cover - the project pins TF
-        return lambda x: keras.ops.convert_to_numpy(model(x, training=False))
-    import tensorflow as tf
-
-    spec = tf.TensorSpec(shape=(None, n_timesteps, n_features), dtype=tf.float32)
-
-    @tf.function(input_signature=[spec])
-    def call(x):
-        return model(x, training=False)
-
-    # The concrete function skips tf.function's per-call argument matching (about 0.15 ms of
-    # a 0.7 ms call on a 2-core CPU); it is the same graph, so the results are identical.
-    graph = call.get_concrete_function()
-    return lambda x: graph(tf.constant(x)).numpy()
 
 
 # --------------------------------------------------------------------------- save and load
@@ -259,7 +259,7 @@ def save_detector(detector: Detector, folder: str | Path) -> Path:
         The path of ``detector.json``.
     """
     if not isinstance(detector, Detector):
-        raise TypeError(f"detector must be an lh.Detector; got {type(detector).__name__}")
+        raise TypeError(f"detector must be a streaming.Detector; got {describe(detector)}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     detector.model.save(folder / MODEL_FILE)
@@ -284,6 +284,38 @@ def save_detector(detector: Detector, folder: str | Path) -> Path:
     return path
 
 
+def _read_config(path: Path) -> dict[str, Any]:
+    """``detector.json`` as a dict, every error naming the file and what is wrong."""
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path} is not a readable JSON file ({err})") from err
+    if not isinstance(config, dict):
+        raise ValueError(f"{path} must hold a JSON object; got {type(config).__name__}")
+    if config.get("format") != FORMAT or config.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} is not a {FORMAT!r} file of format_version {FORMAT_VERSION}; got "
+            f"format={config.get('format')!r}, format_version={config.get('format_version')!r}"
+        )
+    kinds = {
+        "lstm_helpers_version": str,
+        "model_file": str,
+        "n_timesteps": int,
+        "feature_names": list,
+        "scaler": dict,
+        "threshold": (int, float),
+    }
+    for key, kind in kinds.items():
+        if key not in config:
+            raise ValueError(f"{path} has no {key!r}; save the detector again with save_detector")
+        if isinstance(config[key], bool) or not isinstance(config[key], kind):
+            raise ValueError(f"{path}: {key!r} has the wrong type ({config[key]!r})")
+    for key in ("center", "scale"):
+        if not isinstance(config["scaler"].get(key), list):
+            raise ValueError(f"{path}: scaler.{key} must be a list of numbers")
+    return config
+
+
 def load_detector(
     folder: str | Path,
     *,
@@ -305,21 +337,16 @@ def load_detector(
     Returns
     -------
     Detector
-        Floats round-trip exactly through JSON, so the loaded detector scores bit for bit like
-        the saved one.
+        Floats round-trip exactly through JSON, so the loaded detector scores like the saved
+        one.
     """
     import keras
 
     folder = Path(folder)
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"no {CONFIG_FILE} in {folder}; save one with lh.save_detector")
-    config = json.loads(path.read_text(encoding="utf-8"))
-    if config.get("format") != FORMAT or config.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{path} is not a {FORMAT!r} file of format_version {FORMAT_VERSION}; got "
-            f"format={config.get('format')!r}, format_version={config.get('format_version')!r}"
-        )
+        raise FileNotFoundError(f"no {CONFIG_FILE} in {folder}; save one with save_detector")
+    config = _read_config(path)
     saved_t, saved_names = config["n_timesteps"], tuple(config["feature_names"])
     if n_timesteps is not None and n_timesteps != saved_t:
         raise ValueError(
@@ -344,12 +371,18 @@ def load_detector(
             f"{__version__}. Check that the scores still match before relying on them.",
             stacklevel=2,
         )
-    model = keras.saving.load_model(folder / config["model_file"])
+    model_path = folder / config["model_file"]
+    if not model_path.is_file():
+        raise FileNotFoundError(f"{path} names the model file {model_path}, which is missing")
+    try:
+        model = keras.saving.load_model(model_path)
+    except Exception as err:  # Keras raises many kinds for a damaged file
+        raise ValueError(f"{model_path} could not be read as a Keras model ({err})") from err
     return Detector(
         model=model,
         n_timesteps=saved_t,
-        center=np.array(config["scaler"]["center"], dtype=float),
-        scale=np.array(config["scaler"]["scale"], dtype=float),
+        center=config["scaler"]["center"],
+        scale=config["scaler"]["scale"],
         threshold=config["threshold"],
         feature_names=saved_names,
         version=config["lstm_helpers_version"],
@@ -368,6 +401,26 @@ class StreamResult(NamedTuple):
     flag: bool | None  #: score > threshold; None when not ready (no decision yet)
 
 
+def _timestamp(value: Any, name: str) -> Any:
+    """A comparable timestamp: a real number, or a pandas Timestamp (text is parsed, never
+    compared as text)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number or a date-time; got {value!r}")
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite; got {value!r}")
+        return value
+    if isinstance(value, (str, dt.datetime, dt.date, np.datetime64, pd.Timestamp)):
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name} must be a date-time; got {value!r}") from err
+        if pd.isna(stamp):
+            raise ValueError(f"{name} must be a date-time, not NaT; got {value!r}")
+        return stamp
+    raise TypeError(f"{name} must be a number or a date-time; got {describe(value)}")
+
+
 class StreamingScorer:
     """Scores a live feed one observation (or a small batch) at a time.
 
@@ -376,13 +429,16 @@ class StreamingScorer:
     warm-up (the first ``n_timesteps - 1`` points, and again after a restart), then the
     score of the window that ends at that point and ``flag = score > threshold``.
 
-    Bad input at run time, and what happens (the scorer's state is never changed by a
-    refused observation, so you can fix it and carry on):
+    Bad input at run time, and what happens. A refused call changes nothing: the whole
+    input is checked before the scorer's state moves, so you can fix it and carry on.
 
     * **wrong length, missing or unknown feature** (an observation given as a dict or
       Series is matched to ``feature_names`` by name): ``ValueError`` naming the features;
-    * **timestamp not after the previous one** (going backwards, or repeated): ``ValueError``
-      naming both timestamps; timestamps are optional, but once given they are checked;
+    * **timestamp not after the previous one** (going backwards, or repeated), or of another
+      kind (a number after a date-time): ``ValueError``/``TypeError`` naming both;
+      timestamps are optional, but once given they are required and checked; text is parsed
+      as a date-time, never compared as text;
+    * **a value too large to scale** (it overflows float64): ``ValueError``;
     * **NaN or infinity**: with ``on_nan="raise"`` (default) a ``ValueError``; with
       ``on_nan="restart"`` the point is accepted as a *gap*: the buffer is emptied, the result
       is not ready, and the warm-up starts again with the next point (no window that
@@ -396,18 +452,18 @@ class StreamingScorer:
 
     def __init__(self, detector: Detector, on_nan: Literal["raise", "restart"] = "raise"):
         if not isinstance(detector, Detector):
-            raise TypeError(f"detector must be an lh.Detector; got {type(detector).__name__}")
+            raise TypeError(f"detector must be a streaming.Detector; got {describe(detector)}")
         if on_nan not in ("raise", "restart"):
             raise ValueError(f"on_nan must be 'raise' or 'restart'; got {on_nan!r}")
         self.detector = detector
         self.on_nan = on_nan
-        self._buffer = np.empty((detector.n_timesteps, detector.n_features))
-        self._window = np.empty((1, detector.n_timesteps, detector.n_features), dtype=np.float32)
         self.reset()
 
     def reset(self) -> None:
         """Forget the buffer and the last timestamp: the next point starts a new warm-up."""
-        self._n_buffered = 0
+        det = self.detector
+        self._buffer = np.full((det.n_timesteps, det.n_features), np.nan)  # last rows, scaled
+        self._n_buffered = 0  # trailing rows of the buffer that are finite (at most T)
         self._last_timestamp: Any = None
         self.n_seen = 0  #: observations accepted since creation or the last reset
 
@@ -416,13 +472,32 @@ class StreamingScorer:
         """How many more observations are needed before the next one gets a score."""
         return max(self.detector.n_timesteps - 1 - self._n_buffered, 0)
 
-    # ----------------------------------------------------------------- validation
+    # ----------------------------------------------------------------- checks
+
+    def _rows(self, observations: Any) -> np.ndarray:
+        """Observations as a (n, n_features) float array, matched by name where named."""
+        names = self.detector.feature_names
+        if isinstance(observations, pd.DataFrame):
+            if set(observations.columns) != set(names) or len(observations.columns) != len(names):
+                raise ValueError(
+                    f"observations must have the columns {list(names)}; "
+                    f"got {list(observations.columns)}"
+                )
+            observations = observations[list(names)]
+        rows = as_float_array(observations, "observations")
+        if rows.ndim != 2 or rows.shape[1] != len(names):
+            raise ValueError(
+                f"observations must have shape (n, {len(names)}), one column per feature "
+                f"{list(names)}; got {describe(rows)}"
+            )
+        return rows
 
     def _row(self, observation: Any) -> np.ndarray:
+        """One observation as a (1, n_features) array, matched by name where named."""
         names = self.detector.feature_names
         if isinstance(observation, (dict, pd.Series)):
             keys = list(observation.keys())
-            missing = [n for n in names if n not in observation]
+            missing = [n for n in names if n not in keys]
             extra = [k for k in keys if k not in names]
             if missing or extra:
                 raise ValueError(
@@ -436,22 +511,86 @@ class StreamingScorer:
                 f"observation must hold {len(names)} values, one per feature {list(names)}; "
                 f"got {describe(row)}"
             )
-        return row
+        return row[np.newaxis]
 
-    def _check_time(self, timestamp: Any, last: Any) -> None:
-        if timestamp is None:
-            if last is not None:
+    def _stamps(self, timestamps: Any, n: int) -> list[Any] | None:
+        """Checked timestamps: increasing, of one kind, after the last one seen."""
+        last = self._last_timestamp
+        if timestamps is None:
+            if last is not None and n:
                 raise ValueError(
-                    f"timestamp is missing; the previous observation had timestamp {last}"
+                    f"timestamps are missing; the previous observation had timestamp {last}"
                 )
-            return
-        if last is not None and not timestamp > last:
+            return None
+        stamps = [_timestamp(s, "timestamp") for s in timestamps]
+        if len(stamps) != n:
             raise ValueError(
-                f"timestamps must increase; got {timestamp} after {last} "
-                "(a late or repeated observation: drop it, or reset() the scorer)"
+                f"timestamps must have one entry per observation ({n}); got {len(stamps)}"
             )
+        if n and last is None and self.n_seen:
+            raise ValueError("timestamps were not given before; reset() to start using them")
+        for stamp in stamps:
+            if last is not None:
+                try:
+                    later = stamp > last
+                except TypeError as err:
+                    raise TypeError(
+                        f"timestamp {stamp!r} cannot be compared with the previous {last!r} "
+                        "(a number after a date-time, or a timezone-aware after a naive one)"
+                    ) from err
+                if not later:
+                    raise ValueError(
+                        f"timestamps must increase; got {stamp} after {last} "
+                        "(a late or repeated observation: drop it, or reset() the scorer)"
+                    )
+            last = stamp
+        return stamps
 
     # ----------------------------------------------------------------- scoring
+
+    def _consume(self, rows: np.ndarray, stamps: list[Any] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Check ``rows`` (n, n_features), then take them in: ``(ready, scores)``, shape (n,).
+
+        The one scoring path of :meth:`update` and :meth:`update_many`. Every check runs
+        before the state changes; the model is called once, on every ready window.
+        """
+        det = self.detector
+        n, t = rows.shape[0], det.n_timesteps
+        finite = np.isfinite(rows).all(axis=1)
+        if not finite.all() and self.on_nan == "raise":
+            first = int(np.flatnonzero(~finite)[0])
+            bad = [
+                f for f, v in zip(det.feature_names, rows[first], strict=True) if not np.isfinite(v)
+            ]
+            when = f" (timestamp {stamps[first]})" if stamps else ""
+            raise ValueError(
+                f"observation {first}{when} has NaN/inf in {bad}; fill it, or use "
+                "on_nan='restart' to treat it as a gap and warm up again"
+            )
+        scaled = det._scale(rows, "observations")  # raises before any state moves
+        if n == 0:
+            return np.zeros(0, dtype=bool), np.zeros(0)
+        scaled[~finite] = np.nan  # a gap is a NaN row
+        # The rows a window ending at a new row can reach: the buffer's last T - 1, then these.
+        history = np.concatenate([self._buffer[1:], scaled])
+        valid = np.isfinite(history).all(axis=1)
+        # Rows since the last gap (or the start of the history), up to and including each row:
+        # the window ending at a row is ready when it holds t of them.
+        position = np.arange(len(history))
+        last_gap = np.maximum.accumulate(np.where(valid, -1, position))
+        run = position - last_gap
+        ready = run[t - 1 :] >= t  # one per new row
+        scores = np.full(n, np.nan)
+        if ready.any():
+            windows = sliding_window_view(history, t, axis=0).transpose(0, 2, 1)[ready]
+            step_errors = per_step_errors(windows, det.reconstruct(windows))
+            scores[ready] = step_errors[:, -1]
+        self._buffer = history[-t:].copy()
+        self._n_buffered = min(int(run[-1]), t)
+        if stamps:
+            self._last_timestamp = stamps[-1]
+        self.n_seen += n
+        return ready, scores
 
     def update(self, observation: ArrayLike | dict, timestamp: Any = None) -> StreamResult:
         """Take one observation and return its score and decision (or that it is warming up).
@@ -460,137 +599,62 @@ class StreamingScorer:
         ----------
         observation : array-like of shape (n_features,), dict or pandas.Series
             Raw (unscaled) values; a dict or Series is matched to ``feature_names`` by name.
-        timestamp : optional
-            Anything ordered (a pandas Timestamp, a number); must increase.
+        timestamp : number or date-time, optional
+            Must increase from one call to the next.
 
         Returns
         -------
         StreamResult
         """
         row = self._row(observation)
-        self._check_time(timestamp, self._last_timestamp)
-        if not np.isfinite(row).all():
-            if self.on_nan == "raise":
-                names = self.detector.feature_names
-                bad = [n for n, v in zip(names, row, strict=True) if not np.isfinite(v)]
-                raise ValueError(
-                    f"observation at timestamp {timestamp} has NaN/inf in {bad}; fill it, or use "
-                    "on_nan='restart' to treat it as a gap and warm up again"
-                )
-            self._n_buffered = 0
-            self._last_timestamp = timestamp
-            self.n_seen += 1
-            return StreamResult(timestamp, False, math.nan, None)
-        det = self.detector
-        scaled = (row - det.center) / det.scale  # the same float64 arithmetic as transform
-        buf = self._buffer
-        buf[:-1] = buf[1:]
-        buf[-1] = scaled
-        self._n_buffered = min(self._n_buffered + 1, det.n_timesteps)
-        self._last_timestamp = timestamp
-        self.n_seen += 1
-        if self._n_buffered < det.n_timesteps:
-            return StreamResult(timestamp, False, math.nan, None)
-        self._window[0] = buf  # float64 -> float32, rounded exactly as in the batch path
-        recon = det._compiled(self._window)
-        score = float(_step_errors(buf[np.newaxis], recon)[0, -1])
-        return StreamResult(timestamp, True, score, score > det.threshold)
+        stamps = self._stamps(None if timestamp is None else [timestamp], 1)
+        ready, scores = self._consume(row, stamps)
+        score = float(scores[0])
+        flag = bool(score > self.detector.threshold) if ready[0] else None
+        return StreamResult(stamps[0] if stamps else None, bool(ready[0]), score, flag)
 
     def update_many(
         self, observations: ArrayLike, timestamps: ArrayLike | None = None
     ) -> pd.DataFrame:
         """Take a small batch of observations, in order; one model call for the whole batch.
 
-        The batch is validated as a whole before anything is consumed: if any observation is
-        refused, the scorer's state is unchanged.
+        The batch is checked as a whole before anything is consumed: if any observation is
+        refused, the scorer's state is unchanged. The scores are those :meth:`update` gives
+        point by point (the same code path).
 
         Parameters
         ----------
         observations : array-like, shape (n, n_features), or a DataFrame with the feature
             columns
-        timestamps : array-like of shape (n,), optional (a DataFrame's index is used if omitted
-            and it is a DatetimeIndex)
+        timestamps : array-like of shape (n,), optional
+            A DataFrame's DatetimeIndex is used when this is omitted.
 
         Returns
         -------
         pandas.DataFrame
             One row per observation, columns ``ready`` (bool), ``score`` (float, NaN when not
             ready) and ``flag`` (nullable boolean, ``<NA>`` when not ready), indexed by the
-            timestamps (or 0..n-1 counted from the first observation ever seen).
+            timestamps (or by the count of observations seen, from 0).
         """
-        det = self.detector
-        if isinstance(observations, pd.DataFrame):
-            if timestamps is None and isinstance(observations.index, pd.DatetimeIndex):
-                timestamps = observations.index
-            if set(observations.columns) != set(det.feature_names):
-                raise ValueError(
-                    f"observations must have the columns {list(det.feature_names)}; "
-                    f"got {list(observations.columns)}"
-                )
-            observations = observations[list(det.feature_names)]
-        rows = as_float_array(observations, "observations")
-        if rows.ndim != 2 or rows.shape[1] != det.n_features:
-            raise ValueError(
-                f"observations must have shape (n, {det.n_features}); got {describe(rows)}"
-            )
-        n = rows.shape[0]
-        if timestamps is not None:
-            stamps = list(timestamps)
-            if len(stamps) != n:
-                raise ValueError(
-                    f"timestamps must have one entry per observation ({n}); got {len(stamps)}"
-                )
-            last = self._last_timestamp
-            for stamp in stamps:
-                self._check_time(stamp, last)
-                last = stamp
-        else:
-            self._check_time(None, self._last_timestamp)
-            stamps = list(range(self.n_seen, self.n_seen + n))
-        finite = np.isfinite(rows).all(axis=1)
-        if not finite.all() and self.on_nan == "raise":
-            first = int(np.flatnonzero(~finite)[0])
-            raise ValueError(
-                f"observations hold NaN/inf, first at row {first} (timestamp {stamps[first]}); "
-                "fill them, or use on_nan='restart' to treat them as gaps"
-            )
-        if not finite.all():  # gaps: the simple, point-by-point path
-            results = [
-                self.update(r, s if timestamps is not None else None)
-                for r, s in zip(rows, stamps, strict=True)
-            ]
-            return self._frame(results, stamps)
-        # Everything valid: scale, append to the buffer, score all complete windows at once.
-        from .windows import make_windows
-
-        scaled = (rows - det.center) / det.scale
-        n_prev = min(self._n_buffered, det.n_timesteps - 1)  # rows still needed from before
-        history = np.concatenate([self._buffer[det.n_timesteps - n_prev :], scaled])
-        ready = np.arange(self._n_buffered + 1, self._n_buffered + n + 1) >= det.n_timesteps
-        scores = np.full(n, np.nan)
-        if ready.any():
-            windows = make_windows(history, det.n_timesteps)  # one per ready point, in order
-            step = _step_errors(windows, det.reconstruct(windows))
-            scores[ready] = step[:, -1]
-        keep = history[-det.n_timesteps :]
-        self._buffer[det.n_timesteps - keep.shape[0] :] = keep
-        self._n_buffered = min(self._n_buffered + n, det.n_timesteps)
-        self._last_timestamp = stamps[-1] if timestamps is not None else None
-        self.n_seen += n
-        flags = [bool(s > det.threshold) if r else None for s, r in zip(scores, ready, strict=True)]
-        results = [
-            StreamResult(s, bool(r), float(v), f)
-            for s, r, v, f in zip(stamps, ready, scores, flags, strict=True)
-        ]
-        return self._frame(results, stamps)
-
-    @staticmethod
-    def _frame(results: list[StreamResult], stamps: list[Any]) -> pd.DataFrame:
+        if (
+            timestamps is None
+            and isinstance(observations, pd.DataFrame)
+            and isinstance(observations.index, pd.DatetimeIndex)
+        ):
+            timestamps = observations.index
+        rows = self._rows(observations)
+        stamps = self._stamps(timestamps, rows.shape[0])
+        first = self.n_seen
+        ready, scores = self._consume(rows, stamps)
+        flags = pd.array(
+            [
+                bool(s > self.detector.threshold) if r else None
+                for r, s in zip(ready, scores, strict=True)
+            ],
+            dtype="boolean",
+        )
+        index = stamps if stamps is not None else range(first, first + rows.shape[0])
         return pd.DataFrame(
-            {
-                "ready": [r.ready for r in results],
-                "score": np.array([r.score for r in results], dtype=float),
-                "flag": pd.array([r.flag for r in results], dtype="boolean"),
-            },
-            index=pd.Index(stamps, name="timestamp"),
+            {"ready": ready, "score": scores, "flag": flags},
+            index=pd.Index(list(index), name="timestamp"),
         )

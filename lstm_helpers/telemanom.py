@@ -17,12 +17,12 @@ using LSTMs and nonparametric dynamic thresholding", KDD 2018
    number of flagged points and :math:`|E_{seq}|` the number of flagged sequences (runs of
    consecutive flagged points, after widening each flagged point by ``error_buffer``).
    A ``z`` is only admissible if it flags something, at most 5 sequences and fewer than
-   half the points (:func:`search_z`).
+   half the points (:func:`search_k`).
 3. **Prune**: sort the flagged sequences by their peak smoothed error, append the largest
    unflagged error, and keep only the sequences down to the last step where the next peak
    is at least ``min_decrease`` (Telemanom's ``p = 0.13``) lower, relatively
-   (:func:`prune_sequences`).
-4. **Dynamic**: steps 2 and 3 run on a trailing history of ``window`` points (Telemanom:
+   (:func:`prune`).
+4. **Dynamic**: steps 2 and 3 run on a trailing history of ``history`` points (Telemanom:
    ``batch_size * window_size = 70 * 30 = 2100``) that moves forward ``batch`` points at a
    time, so the threshold follows the recent level of the errors
    (:func:`dynamic_threshold`).
@@ -45,20 +45,21 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._checks import as_float_array, check_finite, check_positive_int, describe
+from .metrics import alarms
 
 __all__ = [
-    "TELEMANOM_Z_VALUES",
+    "K_VALUES",
     "DynamicThreshold",
     "dynamic_threshold",
     "ewma",
-    "prune_sequences",
-    "search_z",
+    "prune",
+    "search_k",
 ]
 
 #: The z values Telemanom searches: 2.5, 3.0, ..., 11.5 (``np.arange(2.5, 12, 0.5)``).
-TELEMANOM_Z_VALUES: np.ndarray = np.arange(2.5, 12.0, 0.5)
+K_VALUES: np.ndarray = np.arange(2.5, 12.0, 0.5)
 #: The z Telemanom falls back on when no z in the range is admissible (``sd_lim``).
-TELEMANOM_Z_FALLBACK = 12.0
+K_FALLBACK = 12.0
 
 
 def _errors(errors: ArrayLike, name: str = "errors") -> np.ndarray:
@@ -127,25 +128,23 @@ def _widen(flags: np.ndarray, error_buffer: int) -> np.ndarray:
 
 
 def _n_runs(flags: np.ndarray) -> int:
-    """Number of runs of consecutive True values."""
-    if flags.size == 0:
-        return 0
-    return int(flags[0]) + int(np.sum(flags[1:] & ~flags[:-1]))
+    """Number of alarms (runs of consecutive True values)."""
+    return len(alarms(flags))
 
 
-def _check_z_values(z_values: ArrayLike) -> np.ndarray:
-    z = as_float_array(z_values, "z_values")
+def _check_k_values(k_values: ArrayLike) -> np.ndarray:
+    z = as_float_array(k_values, "k_values")
     if z.ndim != 1 or z.size == 0:
-        raise ValueError(f"z_values must be a non-empty 1-D array; got {describe(z)}")
-    check_finite(z, "z_values")
+        raise ValueError(f"k_values must be a non-empty 1-D array; got {describe(z)}")
+    check_finite(z, "k_values")
     if np.any(np.diff(z) <= 0):
-        raise ValueError(f"z_values must be strictly increasing; got {z.tolist()}")
+        raise ValueError(f"k_values must be strictly increasing; got {z.tolist()}")
     return z
 
 
-def search_z(
+def search_k(
     smoothed: ArrayLike,
-    z_values: ArrayLike = TELEMANOM_Z_VALUES,
+    k_values: ArrayLike = K_VALUES,
     error_buffer: int = 100,
     max_sequences: int = 5,
     max_flagged_fraction: float = 0.5,
@@ -156,7 +155,7 @@ def search_z(
     ----------
     smoothed : array-like, shape (n,)
         Smoothed, non-negative errors of one history window.
-    z_values : array-like, shape (n_z,)
+    k_values : array-like, shape (n_z,)
         Candidate z, strictly increasing (default 2.5, 3.0, ..., 11.5 as Telemanom).
     error_buffer : int >= 1
         Each point above the threshold also marks its ``error_buffer - 1`` neighbours on
@@ -176,7 +175,7 @@ def search_z(
         admissible (as :func:`dynamic_threshold` does).
     """
     e = _errors(smoothed, "smoothed")
-    z = _check_z_values(z_values)
+    z = _check_k_values(k_values)
     error_buffer = check_positive_int(error_buffer, "error_buffer")
     max_sequences = check_positive_int(max_sequences, "max_sequences")
     if not 0 < max_flagged_fraction <= 1:
@@ -224,7 +223,7 @@ def _choose(search: pd.DataFrame, fallback: float) -> float:
     return float(ok.loc[ok["objective"] == best, "z"].max())  # ties: the larger z
 
 
-def prune_sequences(
+def prune(
     smoothed: ArrayLike, flags: ArrayLike, min_decrease: float = 0.13
 ) -> np.ndarray | pd.Series:
     """Drop flagged sequences whose peak is not clearly above the next one (Telemanom's pruning).
@@ -265,8 +264,8 @@ def prune_sequences(
 def _prune(e: np.ndarray, f: np.ndarray, min_decrease: float) -> np.ndarray:
     if not f.any():
         return f.copy()
-    starts = np.flatnonzero(f & ~np.concatenate([[False], f[:-1]]))
-    ends = np.flatnonzero(f & ~np.concatenate([f[1:], [False]]))  # inclusive
+    found = alarms(f)
+    starts, ends = found["first"].to_numpy(), found["last"].to_numpy()  # inclusive
     peaks = np.array([e[s : t + 1].max() for s, t in zip(starts, ends, strict=True)])
     order = np.argsort(-peaks, kind="stable")
     below = float(e[~f].max()) if (~f).any() else 0.0
@@ -291,21 +290,21 @@ class DynamicThreshold(NamedTuple):
 
 def dynamic_threshold(
     errors: ArrayLike,
-    window: int = 2100,
+    history: int = 2100,
     batch: int = 70,
     span: float | None = None,
-    z_values: ArrayLike = TELEMANOM_Z_VALUES,
+    k_values: ArrayLike = K_VALUES,
     error_buffer: int = 100,
     min_decrease: float = 0.13,
 ) -> DynamicThreshold:
     """Telemanom's nonparametric dynamic threshold over a series of errors.
 
-    The errors are smoothed (:func:`ewma` with ``span``, default ``0.05 * window`` as
-    Telemanom's ``smoothing_perc``). The first ``window`` points are judged together; after
-    that, each next ``batch`` of points is judged by the trailing ``window`` points that end
-    with it (or by the batch alone if it is longer than the window): a ``z`` is chosen on
-    that history (:func:`search_z`), points above ``mean + z * std`` are flagged and widened
-    by ``error_buffer``, the flagged sequences are pruned (:func:`prune_sequences`), and the
+    The errors are smoothed (:func:`ewma` with ``span``, default ``0.05 * history`` as
+    Telemanom's ``smoothing_perc``). The first ``history`` points are judged together; after
+    that, each next ``batch`` of points is judged by the trailing ``history`` points that end
+    with it (or by the batch alone if it is longer than the history): a ``z`` is chosen on
+    that history (:func:`search_k`), points above ``mean + z * std`` are flagged and widened
+    by ``error_buffer``, the flagged sequences are pruned (:func:`prune`), and the
     flags that fall in the new batch are kept.
     A point's flag therefore uses errors up to the end of its batch (or of the first window):
     it is available ``batch`` points late at most, once the first window is full.
@@ -314,15 +313,15 @@ def dynamic_threshold(
     ----------
     errors : array-like or pandas.Series, shape (n,)
         Non-negative, finite errors (or anomaly scores), in time order.
-    window, batch : int >= 1
-        History length and step (Telemanom: 2100 = 30 batches of 70). ``window`` is cut to
+    history, batch : int >= 1
+        History length and step (Telemanom: 2100 = 30 batches of 70). ``history`` is cut to
         ``n`` for short series.
     span : float >= 1, optional
-        EWMA span (default ``max(1, int(0.05 * window))``, Telemanom's 105).
-    z_values, error_buffer
-        See :func:`search_z`.
+        EWMA span (default ``max(1, int(0.05 * history))``, Telemanom's 105).
+    k_values, error_buffer
+        See :func:`search_k`.
     min_decrease : float
-        See :func:`prune_sequences` (Telemanom's ``p``, 0.13).
+        See :func:`prune` (Telemanom's ``p``, 0.13).
 
     Returns
     -------
@@ -331,23 +330,23 @@ def dynamic_threshold(
         on the same index when ``errors`` is a Series.
     """
     e = _errors(errors)
-    window = check_positive_int(window, "window")
+    history = check_positive_int(history, "history")
     batch = check_positive_int(batch, "batch")
-    z = _check_z_values(z_values)
+    z = _check_k_values(k_values)
     error_buffer = check_positive_int(error_buffer, "error_buffer")
     if not 0 <= min_decrease <= 1:
         raise ValueError(f"min_decrease must lie in [0, 1]; got {min_decrease}")
-    span = max(1, int(0.05 * window)) if span is None else span
+    span = max(1, int(0.05 * history)) if span is None else span
     s = np.asarray(ewma(e, span))
     n = e.size
-    window = min(window, n)
+    history = min(history, n)
     flags = np.zeros(n, dtype=bool)
     threshold = np.empty(n)
-    start, end = 0, window
+    start, end = 0, history
     while start < n:
-        lo = min(end - window, start)  # the history always holds the whole new batch
+        lo = min(end - history, start)  # the history always holds the whole new batch
         hist = s[lo:end]
-        zi = _choose(search_z(hist, z, error_buffer), TELEMANOM_Z_FALLBACK)
+        zi = _choose(search_k(hist, z, error_buffer), K_FALLBACK)
         eps = float(hist.mean() + zi * hist.std())
         judged = _prune(hist, _widen(hist > eps, error_buffer), min_decrease)
         flags[start:end] = judged[start - lo :]

@@ -22,11 +22,10 @@ def test_every_plotting_function_draws_on_the_given_axes_and_returns_it(ax):
     y = np.sin(x)
     assert lh.plot_loss({"loss": [3, 2, 1], "val_loss": [3, 3, 2]}, ax=ax) is ax
     assert lh.plot_scores(x, y, 0.5, ax=ax) is ax
-    assert lh.plot_series_with_points(x, y, np.array([2, 5]), ax=ax, truth=[5]) is ax
     assert lh.shade_mask(x, x > 6, ax=ax) is ax
     idx = pd.date_range("2020", periods=10, freq="h", tz="UTC")
     assert lh.shade_spans([(idx[1], idx[3])], ax=ax) is ax
-    for function in (lh.plot_loss, lh.plot_scores, lh.plot_series_with_points, lh.shade_mask):
+    for function in (lh.plot_loss, lh.plot_scores, lh.shade_mask, lh.shade_spans):
         assert "ax" in function.__code__.co_varnames
 
 
@@ -34,18 +33,3 @@ def test_shade_mask_shades_each_run_once(ax):
     lh.shade_mask(np.arange(10), np.array([0, 1, 1, 0, 0, 1, 1, 1, 0, 0], bool), ax=ax)
     assert len(ax.patches) == 2
     assert [h.get_label() for h in ax.get_legend_handles_labels()[0]] == ["true anomaly"]
-
-
-def test_a_boolean_mask_is_refused_where_positions_are_expected(ax):
-    x = np.arange(5)
-    mask = np.array([False, False, True, False, True])
-    with pytest.raises(TypeError, match=r"integer positions, not a boolean mask.*flatnonzero"):
-        lh.plot_series_with_points(x, x, mask, ax=ax)
-    with pytest.raises(TypeError, match="truth must be integer positions"):
-        lh.plot_series_with_points(x, x, [1], ax=ax, truth=mask)
-    with pytest.raises(ValueError, match=r"points must lie in \[0, 4\]; got min 1, max 7"):
-        lh.plot_series_with_points(x, x, [1, 7], ax=ax)
-    with pytest.raises(TypeError, match="mask must be boolean"):
-        lh.shade_mask(x, np.array([0, 1, 0, 1, 1]), ax=ax)
-    with pytest.raises(ValueError, match=r"spans\[0\] ends before it starts"):
-        lh.shade_spans([(3, 1)], ax=ax)

@@ -1,4 +1,4 @@
-"""Event-level functions on flags and spans: loop references, properties and bad input."""
+"""Point-level precision/recall/F1 and average precision, against plain-loop references."""
 
 from __future__ import annotations
 
@@ -10,13 +10,140 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import lstm_helpers as lh
 from lstm_helpers import (
     detection_delays,
     evaluate,
     event_metrics,
     false_alarms_per_day,
+    point_metrics,
+    pr_auc,
     span_mask,
 )
+
+
+def ref_point_metrics(truth, flags):
+    tp = fp = fn = 0
+    for t, f in zip(truth, flags, strict=True):
+        if t and f:
+            tp += 1
+        elif f:
+            fp += 1
+        elif t:
+            fn += 1
+    precision = tp / (tp + fp) if tp + fp else math.nan
+    recall = tp / (tp + fn) if tp + fn else math.nan
+    if math.isnan(precision) or math.isnan(recall):
+        f1 = 0.0 if tp + fp + fn else math.nan  # no flag, or no anomaly: nothing found
+    else:
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def ref_average_precision(truth, scores):
+    """sklearn's definition, as a loop: thresholds from the highest distinct score down."""
+    n_pos = sum(truth)
+    if n_pos == 0:
+        return math.nan
+    scores = [-math.inf if math.isnan(s) else s for s in scores]
+    ap, last_recall = 0.0, 0.0
+    for threshold in sorted(set(scores), reverse=True):
+        flagged = [t for t, s in zip(truth, scores, strict=True) if s >= threshold]
+        precision = sum(flagged) / len(flagged)
+        recall = sum(flagged) / n_pos
+        ap += (recall - last_recall) * precision
+        last_recall = recall
+    return ap
+
+
+def same(a, b):
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b)
+
+
+def test_counts_and_scores():
+    flags = np.array([1, 1, 0, 0, 1, 0], dtype=bool)
+    truth = np.array([1, 0, 1, 0, 1, 0], dtype=bool)
+    m = point_metrics(truth, flags)
+    assert (m["tp"], m["fp"], m["fn"]) == (2, 1, 1)
+    assert m["precision"] == pytest.approx(2 / 3)
+    assert m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 / 3)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=200))
+def test_point_metrics_match_the_loop_reference(pairs):
+    truth = np.array([t for t, _ in pairs])
+    flags = np.array([f for _, f in pairs])
+    got, want = point_metrics(truth, flags), ref_point_metrics(truth, flags)
+    for key in want:
+        assert same(got[key], want[key]), key
+    if truth.any():
+        assert point_metrics(truth, truth)["f1"] == 1.0
+
+
+def test_undefined_ratios_are_nan_not_zero():
+    none, every = np.zeros(5, dtype=bool), np.ones(5, dtype=bool)
+    m = point_metrics(every, none)  # nothing flagged
+    assert math.isnan(m["precision"]) and m["recall"] == 0.0 and m["f1"] == 0.0
+    m = point_metrics(none, every)  # nothing anomalous
+    assert m["precision"] == 0.0 and math.isnan(m["recall"]) and m["f1"] == 0.0
+    assert math.isnan(point_metrics(none, none)["f1"])
+
+
+def test_point_metrics_compare_series_by_index_never_by_position():
+    idx = pd.date_range("2020-01-01", periods=4, freq="D")
+    truth = pd.Series([True, False, False, False], index=idx)
+    assert point_metrics(truth, truth.copy())["f1"] == 1.0
+    with pytest.raises(ValueError, match="must share one index"):
+        point_metrics(truth, pd.Series(truth.to_numpy(), index=idx + pd.Timedelta(hours=1)))
+
+
+@pytest.mark.parametrize(
+    ("truth", "flags", "exc", "match"),
+    [
+        (np.zeros(3, bool), np.zeros(4, bool), ValueError, "same length; got 3 and 4"),
+        (np.zeros(3, bool), np.zeros(3), TypeError, "flags must hold booleans; got dtype float"),
+        (np.zeros((2, 2), bool), np.zeros((2, 2), bool), ValueError, "truth must be 1-D"),
+        (np.zeros(0, bool), np.zeros(0, bool), ValueError, "non-empty"),
+        (np.ma.zeros(3, bool), np.zeros(3, bool), TypeError, "masked array"),
+    ],
+)
+def test_bad_point_inputs_raise(truth, flags, exc, match):
+    with pytest.raises(exc, match=match):
+        point_metrics(truth, flags)
+
+
+scores_lists = st.lists(
+    st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0, 2.5, math.nan])),
+    min_size=1,
+    max_size=80,
+)
+
+
+@given(scores_lists)
+def test_average_precision_matches_the_loop_reference(pairs):
+    truth = np.array([t for t, _ in pairs])
+    scores = np.array([s for _, s in pairs])
+    assert same(pr_auc(truth, scores), ref_average_precision(truth, scores))
+
+
+def test_average_precision_on_known_cases():
+    truth = np.array([False, False, True, True])
+    # sklearn's documented example: average_precision_score gives 0.8333...
+    assert pr_auc(truth, np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(5 / 6)
+    assert pr_auc(truth, np.array([0.0, 0.0, 1.0, 1.0])) == 1.0
+    assert pr_auc(truth, np.zeros(4)) == 0.5  # one threshold: the base rate
+    assert math.isnan(pr_auc(np.zeros(4, bool), np.arange(4.0)))
+    with pytest.raises(ValueError, match="scores must not hold inf"):
+        pr_auc(truth, np.array([0.0, np.inf, 1.0, 1.0]))
+    with pytest.raises(ValueError, match="same length"):
+        pr_auc(truth, np.zeros(3))
+    idx = pd.RangeIndex(4)
+    with pytest.raises(ValueError, match="share one index"):
+        pr_auc(pd.Series(truth, index=idx), pd.Series(np.zeros(4), index=idx + 1))
+
+
+# -------------------- Event-level functions: loop references, properties and bad input.
 
 IDX = pd.date_range("2020-01-01", periods=48, freq="h")
 SPANS = [
@@ -77,7 +204,7 @@ def ref_delays(spans, flags, lag):
     return out
 
 
-def same(a: dict, b: dict) -> bool:
+def same_dict(a: dict, b: dict) -> bool:
     """Dicts equal, NaN equal to NaN."""
     return pd.Series(a, dtype=object).fillna("nan").equals(pd.Series(b, dtype=object).fillna("nan"))
 
@@ -122,9 +249,9 @@ def test_detection_delays_count_from_the_span_start_to_a_computable_flag():
     delays = detection_delays(SPANS, flags)
     assert delays[0] == pd.Timedelta(hours=1) and pd.isna(delays[1])
     # An offline score flagged at 5 was only computable 3 steps later.
-    assert detection_delays(SPANS, flags, lag=3)[0] == pd.Timedelta(hours=4)
+    assert detection_delays(SPANS, flags, look_ahead=3)[0] == pd.Timedelta(hours=4)
     # A flag whose look-ahead runs past the end of the data was never computable.
-    assert pd.isna(detection_delays([(IDX[46], IDX[47])], flags_at(46), lag=2)[0])
+    assert pd.isna(detection_delays([(IDX[46], IDX[47])], flags_at(46), look_ahead=2)[0])
     ints = detection_delays([(10, 20)], flags_at(12, 15, index=pd.RangeIndex(30)))
     assert ints.tolist() == [2.0]
 
@@ -133,13 +260,13 @@ def test_evaluate_collects_every_metric():
     flags = flags_at(5, 6, 7, 20)
     scores = pd.Series(flags.astype(float), index=IDX)
     out = evaluate(SPANS, flags, scores=scores)
-    assert out["events_detected"] == "1/2" and out["false_alarms"] == 1
+    assert out["spans_found"] == "1/2" and out["false_alarms"] == 1
     assert out["point_precision"] == pytest.approx(3 / 4)
     assert out["point_recall"] == pytest.approx(3 / 8)
     assert (out["event_precision"], out["event_recall"]) == (0.5, 0.5)
     assert out["false_alarms_per_day"] == pytest.approx(1 / (47 / 24))
     assert out["mean_delay"] == pd.Timedelta(hours=1)
-    assert 0 < out["average_precision"] < 1
+    assert 0 < out["pr_auc"] < 1
     assert set(out) == {
         "point_precision",
         "point_recall",
@@ -147,15 +274,15 @@ def test_evaluate_collects_every_metric():
         "event_precision",
         "event_recall",
         "event_f1",
-        "events_detected",
+        "spans_found",
         "false_alarms",
         "false_alarms_per_day",
         "mean_delay",
-        "average_precision",
+        "pr_auc",
     }
     ints = evaluate([(3, 5)], flags_at(4, index=pd.RangeIndex(10)))
     assert math.isnan(ints["false_alarms_per_day"]) and ints["mean_delay"] == 1.0
-    assert math.isnan(ints["average_precision"])
+    assert math.isnan(ints["pr_auc"])
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -186,7 +313,7 @@ def test_event_functions_match_the_loop_references(case):
     spans, flags, lag = case
     m = event_metrics(spans, flags)
     assert (m["tp"], m["fp"], m["fn"]) == ref_event_counts(spans, flags)
-    got = detection_delays(spans, flags, lag=lag).tolist()
+    got = detection_delays(spans, flags, look_ahead=lag).tolist()
     for g, w in zip(got, ref_delays(spans, flags, lag), strict=True):
         assert (pd.isna(g) and w is None) or g == w
     truth = [any(a <= t <= b for a, b in spans) for t in flags.index]
@@ -206,11 +333,11 @@ def test_tz_aware_index_and_spans_give_the_same_answers_as_utc_naive(case):
         (a.tz_convert("UTC").tz_localize(None), b.tz_convert("UTC").tz_localize(None))
         for a, b in spans
     ]
-    assert same(event_metrics(spans, flags), event_metrics(naive_spans, naive))
+    assert same_dict(event_metrics(spans, flags), event_metrics(naive_spans, naive))
     assert detection_delays(spans, flags, lag).equals(detection_delays(naive_spans, naive, lag))
     # Spans in another timezone denote the same instants.
     tokyo = [(a.tz_convert("Asia/Tokyo"), b.tz_convert("Asia/Tokyo")) for a, b in spans]
-    assert same(event_metrics(tokyo, flags), event_metrics(spans, flags))
+    assert same_dict(event_metrics(tokyo, flags), event_metrics(spans, flags))
     with pytest.raises(TypeError, match="timezone-naive but the index is in"):
         event_metrics([(pd.Timestamp("2021-03-27"), pd.Timestamp("2021-03-28"))], flags)
 
@@ -291,10 +418,52 @@ def test_false_alarms_per_day_needs_time():
         false_alarms_per_day([], pd.Series([True, True], index=[IDX[0], IDX[0]]))
 
 
-def test_detection_delays_refuse_a_bad_lag_and_evaluate_a_bad_scores():
-    with pytest.raises(ValueError, match="lag must be an integer >= 0; got -1"):
-        detection_delays(SPANS, flags_at(5), lag=-1)
+def test_detection_delays_refuse_a_bad_look_ahead_and_evaluate_a_bad_scores():
+    with pytest.raises(ValueError, match="look_ahead must be an integer >= 0; got -1"):
+        detection_delays(SPANS, flags_at(5), look_ahead=-1)
     with pytest.raises(TypeError, match="scores must be a pandas Series"):
         evaluate(SPANS, flags_at(5), scores=np.zeros(48))
     with pytest.raises(ValueError, match="share one index"):
         evaluate(SPANS, flags_at(5), scores=pd.Series(0.0, index=IDX + pd.Timedelta("1h")))
+
+
+# -------------------- point_adjust: the protocol of the point-adjust trap, on cases worked by hand.
+
+
+def test_one_flag_fills_its_segment_only():
+    truth = np.array([0, 1, 1, 1, 0, 0, 1, 1, 0], dtype=bool)
+    flags = np.array([0, 0, 1, 0, 0, 0, 0, 0, 1], dtype=bool)
+    # Segment 1..3 holds a flag -> filled; segment 6..7 holds none -> left; the false
+    # positive at 8 stays.
+    assert lh.point_adjust(truth, flags).astype(int).tolist() == [0, 1, 1, 1, 0, 0, 0, 0, 1]
+    raw, adjusted = (
+        lh.point_metrics(truth, flags),
+        lh.point_metrics(truth, lh.point_adjust(truth, flags)),
+    )
+    assert (raw["tp"], raw["fp"], raw["fn"]) == (1, 1, 4)
+    assert (adjusted["tp"], adjusted["fp"], adjusted["fn"]) == (3, 1, 2)
+
+
+def test_series_keep_their_index():
+    idx = pd.date_range("2024-01-01", periods=4, freq="h")
+    truth = pd.Series([False, True, True, False], index=idx)
+    flags = pd.Series([False, False, True, False], index=idx)
+    out = lh.point_adjust(truth, flags)
+    assert isinstance(out, pd.Series) and out.index.equals(idx)
+    assert out.tolist() == [False, True, True, False]
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=60))
+def test_adjusting_never_lowers_recall_and_never_adds_false_positives(pairs):
+    truth = np.array([a for a, _ in pairs])
+    flags = np.array([b for _, b in pairs])
+    adjusted = lh.point_adjust(truth, flags)
+    assert (adjusted >= flags).all()  # only adds flags...
+    assert np.array_equal(adjusted & ~truth, flags & ~truth)  # ...and only inside segments
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(TypeError, match="booleans"):
+        lh.point_adjust(np.array([1, 0]), np.array([True, False]))
+    with pytest.raises(ValueError, match="same length"):
+        lh.point_adjust(np.array([True, False]), np.array([True]))

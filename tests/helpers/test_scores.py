@@ -1,24 +1,24 @@
 """Scores: window-to-point mappings (causal and offline), localise, smooth, random baselines.
 
 Causal functions are tested by perturbation: changing data after point t never changes
-their output at t. Offline ones are tested to look ahead, as documented.
-"""
+their output at t. Offline ones are tested to look ahead, as documented."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lstm_helpers import (
     causal_scores,
-    circular_shift,
-    iid_shuffle,
     localise,
+    max_threshold,
+    mean_std_threshold,
     per_step_errors,
+    quantile_threshold,
     smooth,
     windows_to_points,
 )
@@ -225,34 +225,56 @@ def test_smooth_keeps_a_series_and_refuses_bad_input():
         smooth(np.zeros((2, 2)), 1)
 
 
-# --- random baselines -----------------------------------------------------------------
+# -------------------- Thresholds: mean + k std, quantile and max of calibration scores.
 
 
-def n_runs(flags):
-    return int(np.sum(np.diff(np.r_[0, flags.astype(int)]) == 1))
+def test_thresholds():
+    scores = np.array([1.0, 2.0, 3.0, 4.0])
+    assert mean_std_threshold(scores, k=2) == pytest.approx(2.5 + 2 * np.std(scores))
+    assert mean_std_threshold(scores, k=0) == pytest.approx(2.5)
+    assert quantile_threshold(scores, q=1.0) == 4.0
+    assert quantile_threshold(scores, q=0.5) == pytest.approx(2.5)
+    assert max_threshold(scores) == 4.0
 
 
-@settings(deadline=None)
-@given(arrays(np.bool_, st.integers(2, 200)), st.integers(0, 2**32 - 1))
-def test_circular_shift_preserves_runs_and_iid_shuffle_keeps_the_count(flags, seed):
-    shifted = circular_shift(flags, seed)
-    # Some rotation by 1 .. n-1 of the flags, as a loop would find it.
-    rotations = [k for k in range(1, len(flags)) if np.array_equal(np.roll(flags, k), shifted)]
-    assert rotations
-    # Runs survive a rotation, except that one run may wrap around the end.
-    assert abs(n_runs(shifted) - n_runs(flags)) <= 1
-    shuffled = iid_shuffle(flags, seed)
-    assert shuffled.sum() == flags.sum() and sorted(shuffled) == sorted(flags)
+@given(arrays(np.float64, st.integers(1, 50), elements=st.floats(-1e3, 1e3)), st.floats(-5, 5))
+def test_mean_std_threshold_matches_a_loop(scores, k):
+    mean = sum(scores) / len(scores)
+    std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    assert mean_std_threshold(scores, k) == pytest.approx(mean + k * std, abs=1e-6)
+    assert max_threshold(scores) == max(scores)
 
 
-def test_circular_shift_is_seeded_and_keeps_a_series_index():
-    flags = pd.Series(np.arange(20) % 7 == 0, index=pd.date_range("2020", periods=20, freq="h"))
-    a, b = circular_shift(flags, 3), circular_shift(flags, 3)
-    assert a.equals(b) and a.index.equals(flags.index) and not a.equals(flags)
-    assert iid_shuffle(flags, 3).index.equals(flags.index)
-    with pytest.raises(TypeError, match="seed must be an integer"):
-        circular_shift(flags, 1.5)
-    with pytest.raises(ValueError, match="at least 2 entries"):
-        circular_shift(np.array([True]), 0)
-    with pytest.raises(TypeError, match="numpy array or pandas Series"):
-        iid_shuffle([True, False], 0)
+def test_nan_scores_are_points_without_a_score_and_are_ignored():
+    # e.g. the first n_timesteps - 1 causal scores
+    scores = pd.Series([np.nan, np.nan, 1.0, 2.0, 3.0, 4.0])
+    assert mean_std_threshold(scores, k=1) == mean_std_threshold(scores.dropna(), k=1)
+    assert quantile_threshold(scores, 0.5) == 2.5
+    assert max_threshold(scores) == 4.0
+    with pytest.raises(ValueError, match="all are NaN"):
+        max_threshold([np.nan, np.nan])
+
+
+def test_float16_scores_do_not_overflow():
+    scores = np.full(1000, 60000, dtype=np.float16)
+    assert mean_std_threshold(scores, k=2) == pytest.approx(60000)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda s: mean_std_threshold(s, k=np.nan), ValueError, "k must be finite; got nan"),
+        (lambda s: mean_std_threshold(s, k=np.inf), ValueError, "k must be finite; got inf"),
+        (lambda s: mean_std_threshold(s, k="2"), TypeError, "k must be a real number"),
+        (lambda s: quantile_threshold(s, q=99), ValueError, r"q must lie in \[0, 1\]; got 99"),
+        (lambda s: quantile_threshold(s, q=np.nan), ValueError, "q must be finite"),
+        (lambda s: mean_std_threshold(np.zeros((2, 2))), ValueError, "non-empty 1-D"),
+        (lambda s: max_threshold([]), ValueError, "non-empty 1-D"),
+        (lambda s: mean_std_threshold([1.0, np.inf]), ValueError, "must not hold inf"),
+        (lambda s: max_threshold(np.ma.masked_array(s, s > 2)), TypeError, "masked array"),
+        (lambda s: max_threshold(["a"]), TypeError, "must hold numbers"),
+    ],
+)
+def test_bad_threshold_inputs_raise(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(np.array([1.0, 2.0, 3.0]))

@@ -24,7 +24,12 @@ from packaging.requirements import Requirement
 
 #: Import names whose distribution has another name, for when it is not installed here
 #: (when it is, ``importlib.metadata.packages_distributions()`` knows).
-IMPORT_TO_DISTRIBUTION = {"PIL": "Pillow", "yaml": "PyYAML", "sklearn": "scikit-learn"}
+IMPORT_TO_DISTRIBUTION = {
+    "PIL": "Pillow",
+    "yaml": "PyYAML",
+    "sklearn": "scikit-learn",
+    "IPython": "ipython",
+}
 
 #: Imported but deliberately not pinned, each with its reason.
 NOT_PINNED = {
@@ -43,7 +48,7 @@ def first_party(root: Path) -> set[str]:
     """Top-level names that are ours: our folders and the modules inside them."""
     names = {"lstm_helpers", "tools", "benchmarks", "tests", "conftest"}
     for folder in ("tools", "tests", "benchmarks"):
-        names |= {p.stem for p in (root / folder).glob("*.py")}
+        names |= {p.stem for p in (root / folder).rglob("*.py")}
     return names
 
 
@@ -134,7 +139,7 @@ USED_WITHOUT_IMPORT = {
     "ipykernel": "the kernel every notebook runs on",
     "nbmake": "pytest --nbmake in make test",
     "ruff": "make lint and make format",
-    "jupyter-repo2docker": "tests/test_binder.py runs its command line",
+    "jupyter-repo2docker": "tests/project/test_binder.py runs its command line",
 }
 
 

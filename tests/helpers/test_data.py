@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_helpers import break_segment, sine_with_spikes, smooth_random_metrics
+from lstm_helpers import sine_with_spikes, smooth_random_metrics
 
 
 def test_sine_with_spikes_defaults_match_the_walkthrough():
@@ -45,22 +45,6 @@ def test_smooth_random_metrics_shape_range_and_seed():
 def test_smooth_random_metrics_rejects_a_window_longer_than_the_data():
     with pytest.raises(ValueError, match="n_rolling must be smaller than n_rows_orig"):
         smooth_random_metrics(n_rows_orig=100, n_rolling=100)
-
-
-def test_break_segment_replaces_exactly_the_segment():
-    data = smooth_random_metrics(n_rows_orig=600, n_features=3, n_rolling=100)
-    broken, mask = break_segment(data, start=120, length=200, seed=3)
-    assert broken.shape == data.shape and mask.shape == (500,)
-    assert mask.sum() == 200 and mask[120] and mask[319] and not mask[320] and not mask[119]
-    np.testing.assert_array_equal(broken[~mask], data[~mask])
-    assert (broken[mask] != data[mask]).all()
-    assert ((broken[mask] >= 0) & (broken[mask] < 1)).all()
-
-
-@pytest.mark.parametrize(("start", "length"), [(-1, 10), (95, 10), (0, 101)])
-def test_break_segment_must_fit(start, length):
-    with pytest.raises(ValueError, match="must fit inside 100 rows"):
-        break_segment(np.zeros((100, 2)), start=start, length=length)
 
 
 def test_coupled_metrics_shape_seed_and_finite():

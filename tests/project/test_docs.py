@@ -69,6 +69,9 @@ def test_guide_and_readme_give_the_same_measured_times():
     assert set(readme) == set(guide) == set(TUTORIALS)
     assert readme == guide, "run `python tools/sync_docs_tables.py`: it rewrites both tables"
     for name, (run_time, memory) in readme.items():
+        # A notebook `make bench` has not measured yet says so, in both columns.
+        if (run_time, memory) == ("not measured", "not measured"):
+            continue
         assert re.fullmatch(r"\d+ s", run_time), f"{name}: {run_time!r}; run `make bench`"
         assert re.fullmatch(r"\d+ MB|\d\.\d\d GB", memory), f"{name}: {memory!r}; run `make bench`"
 
@@ -144,9 +147,14 @@ def test_schedules_give_at_least_30_minutes_of_hands_on_exercises(title):
 
 
 @pytest.mark.parametrize("name", TUTORIALS)
-def test_readme_shows_a_small_screenshot_of_each_tutorial(name):
+def test_readme_shows_a_small_screenshot_of_each_tutorial_or_says_it_has_none(name):
+    """The gallery is written by tools/sync_docs_tables.py from what docs/screenshots/ holds."""
     image = ROOT / "docs" / "screenshots" / name.replace(".ipynb", ".png")
-    assert f"](docs/screenshots/{image.name})" in _text(ROOT / "README.md")
-    assert image.is_file(), f"missing {image.relative_to(ROOT)}: run tools/screenshots.py"
+    gallery = _text(ROOT / "README.md").split("<!-- screenshots:start -->")[1]
+    gallery = gallery.split("<!-- screenshots:end -->")[0]
+    if not image.is_file():
+        assert "(no screenshot yet: `make screenshots`)" in gallery
+        return
+    assert f"](docs/screenshots/{image.name})" in gallery
     assert image.stat().st_size < 200_000, f"{image.name} is not small"
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

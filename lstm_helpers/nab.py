@@ -1,0 +1,491 @@
+"""The Numenta Anomaly Benchmark (NAB): its labelled series, and its scoring of detections.
+
+NAB (https://github.com/numenta/NAB, MIT licence; Lavin and Ahmad, "Evaluating real-time
+anomaly detection algorithms: the Numenta Anomaly Benchmark", ICMLA 2015,
+https://arxiv.org/abs/1510.03336) is a corpus of labelled time series and a score. Import
+this module as a module: ``from lstm_helpers import nab``.
+
+**The data** is not redistributed with this package: it ships only the pinned commit and
+the SHA-256 sums of the 35 series it knows (:data:`SERIES`: NAB's ``realKnownCause``,
+``realAWSCloudwatch``, ``artificialWithAnomaly`` and ``artificialNoAnomaly``). A file is read
+from, in order,
+
+1. the ``data_home`` argument,
+2. the folder named by the ``LSTM_HELPERS_DATA`` environment variable,
+3. a per-user cache folder (``platformdirs.user_cache_dir("lstm_helpers")/nab``),
+
+each laid out as NAB's repository is (``data/<category>/<file>.csv`` and
+``labels/combined_windows.json``). If it is in none of them, it is downloaded once from NAB's
+repository at the pinned commit into the cache folder. Every file is checked against its
+SHA-256 sum before it is used, wherever it came from.
+
+* :func:`load` – one series and its labelled spans; :func:`load_csv` – any NAB-format file;
+  :func:`path` – the verified local path of a file.
+
+**The score** (:func:`score`), written from the paper and NAB's code (``nab/sweeper.py``,
+``nab/scorer.py``, ``nab/runner.py``; weights in ``config/profiles.json``). NAB calls the
+labelled spans *windows*: each is centred on a labelled anomaly and is wide enough that,
+together, they cover 10 % of the series. How a series is scored, for flags on it:
+
+* The first ``probation_fraction`` of the points (15 %, and at most 750 points) is a
+  probationary period where the detector learns: nothing there counts.
+* **True positive**: in each labelled span, only the *earliest* flag counts. At relative
+  position ``y = -(end - i + 1) / width`` (-1 at the span's first point, close to 0 at its
+  last) it earns ``A_tp * sigma(y) / sigma(-1)``, with the scaled sigmoid
+  ``sigma(y) = 2 / (1 + exp(5 y)) - 1``: a flag at the very start earns ``A_tp``, a late one
+  much less. Later flags in the same span earn nothing and cost nothing.
+* **False negative**: a span without any flag costs ``A_fn``.
+* **False positive**: *every* flagged point outside the spans costs
+  ``A_fp * sigma(y)`` (``sigma`` is negative there) with ``y`` its distance after the end of
+  the preceding span, in units of that span's width minus one: a flag just after a span
+  costs little, one far after it (``y > 3``) or before any span costs the full ``A_fp``.
+* The **normalised score** is ``100 * (raw - null) / (perfect - null)``: 0 for the null
+  detector that never flags (``null = -A_fn * n_spans``) and 100 for the perfect one that
+  flags the first point of every span and nothing else (``perfect = A_tp * n_spans``).
+
+Departures from NAB's code, on purpose (each changes scores only in the cases named):
+
+* NAB normalises over its whole corpus, after tuning each detector's threshold on the
+  labels; here the score is per series, for flags from a threshold chosen without labels.
+* Series without any labelled span cannot be normalised (``perfect == null``): :func:`score`
+  refuses them; count their false alarms instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import math
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+import platformdirs
+from numpy.typing import ArrayLike
+
+from ._checks import as_float_array, check_finite, describe
+from .metrics import _bounds, _check_flags, _check_spans
+
+__all__ = [
+    "COMMIT",
+    "PROFILES",
+    "SERIES",
+    "SHA256",
+    "NabError",
+    "NabScore",
+    "load",
+    "load_csv",
+    "path",
+    "scaled_sigmoid",
+    "score",
+]
+
+#: The NAB commit every file is pinned to.
+COMMIT = "ea702d75cc2258d9d7dd35ca8e5e2539d71f3140"
+URL = f"https://raw.githubusercontent.com/numenta/NAB/{COMMIT}/"
+LABELS = "labels/combined_windows.json"
+ENV_VAR = "LSTM_HELPERS_DATA"
+
+#: SHA-256 of each known file, by its path in NAB's repository (as ../shared/README.md lists them).
+SHA256: dict[str, str] = {
+    LABELS: "1e1fbc4601321aad8d0f8b3784c8134299379f68f6c1f7777565f8ffd57ab6b1",
+    "data/artificialNoAnomaly/art_daily_no_noise.csv": "ccb7743ac2de8ca110db4af796d11ba31a23ad448a28e353a935c15f637756bc",
+    "data/artificialNoAnomaly/art_daily_perfect_square_wave.csv": "662ff0a295b81eb0ff8e81116a54a497cd6f6b07c19c7a5ea72cce494913ce62",
+    "data/artificialNoAnomaly/art_daily_small_noise.csv": "c4b304229f69f108eaa024fb2406fcd4510c5c5d95cd0053e2da6989682e4e6d",
+    "data/artificialNoAnomaly/art_flatline.csv": "1cc10761ddd6d55fb5f0d9cfc73610416abbb120ee14bb65eff288509a463397",
+    "data/artificialNoAnomaly/art_noisy.csv": "ad455adeaf06852222500955f2aefe6bd389cc762ef68e7102ee543209c8607f",
+    "data/artificialWithAnomaly/art_daily_flatmiddle.csv": "ea5df125947e9ee2b977ac3d341f3c2a029588862af97cae4a654fc56e838702",
+    "data/artificialWithAnomaly/art_daily_jumpsdown.csv": "4af31802e87dff4b4ba3ceb21714ba9d905f7888e1f53d47cc6dd4f856f9debc",
+    "data/artificialWithAnomaly/art_daily_jumpsup.csv": "f79f92b93ee4f9c10e2dc552505e8880b0c618639ed5e0f9816e044b75c26456",
+    "data/artificialWithAnomaly/art_daily_nojump.csv": "65c85d1834376ed5e622f01721d478609577ea0df0a067c5a5ebe5edea03b077",
+    "data/artificialWithAnomaly/art_increase_spike_density.csv": "0959d8871d5c1a3fc3120fb7421e4ef113fffb434af2889085b52aebdb69360c",
+    "data/artificialWithAnomaly/art_load_balancer_spikes.csv": "99f7130e54c7c3e818df8e3bdc0974cd241914bb14a10a9c3fa7c1374125d224",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv": "ab446fbd8b9f37507eb2fdb06315826d8daeef02e241133ce06e0ee571ba53d9",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_53ea38.csv": "8942e498de7b40f1b4a6d802755592c09b8fb73ce8f658763a09cb9ea1ea94ac",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv": "01613e6f632d067f11a5dfd40a188b0789752b388d9bc77a398bd06333878a76",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_77c1ca.csv": "90ceabd570b449241ee24ff8a116a793979b7671ce4490707311bfea0e0aae1f",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_825cc2.csv": "d768419037c9db269343822957314f57ee21a7d9a4d41df2add0d1ba45ba84de",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_ac20cd.csv": "749a15c2e1a4543c21fee9cbf3338cd8a7ed5f5f8a1308b9b099b06c2c66e66b",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_c6585a.csv": "d936cea74682ed43ac96b778352d7de294c0b0c168f4a7e6817162346cdb28c1",
+    "data/realAWSCloudwatch/ec2_cpu_utilization_fe7f93.csv": "f3433f8171f4dcea86c0c7af9996d0f166f812fa0f4567f1d5cd85d2d2cd69b4",
+    "data/realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv": "ce3d6c6a652ed7c31a6dd3727a36e128fcac6fb2381c63267ad0fbc02eccd9df",
+    "data/realAWSCloudwatch/ec2_disk_write_bytes_c0d644.csv": "a0e734a66098bb81833835f0839dadafbc8ae829c51494670ee8849e46eb5b63",
+    "data/realAWSCloudwatch/ec2_network_in_257a54.csv": "39104b08f2e0a673b5137eb7681897fcadf0955fedf565740a6a94edc63a81a4",
+    "data/realAWSCloudwatch/ec2_network_in_5abac7.csv": "c27ef93f582af63bf42e80d804764cbe64ae987620f3cfab5477d6ebb3c6157e",
+    "data/realAWSCloudwatch/elb_request_count_8c0756.csv": "74c26574a01ca9fb89dddb5021e2e13c3a93eb25dc640438a9acb1ceb00f1021",
+    "data/realAWSCloudwatch/grok_asg_anomaly.csv": "86a0abe9d58e376858d2fd4f4a438f1997e24c64a09e5af03accd4e1b372ac47",
+    "data/realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv": "f115fbe6542159eed5612445bfa620708a28ab6b41349d1432bb15c3a3b8414d",
+    "data/realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv": "d5df979ef85928769a016cd0f935919d8c2a113926e21e1eb3a5001d688760e2",
+    "data/realAWSCloudwatch/rds_cpu_utilization_e47b3b.csv": "6b712b922ab3b3404c5a629d64a570c390c99471ee8b9b0ff7665f553fda92c1",
+    "data/realKnownCause/ambient_temperature_system_failure.csv": "230b68ccca20f59d562afd5d24ad52939c9b784386bed0054018358bf9120581",
+    "data/realKnownCause/cpu_utilization_asg_misconfiguration.csv": "58ba65dc0737cfbac11b51514476d50c438d44011232144bb8d93f392df58f9f",
+    "data/realKnownCause/ec2_request_latency_system_failure.csv": "98378580aa80157e057c61d59d81daddccc6c65a2c0c800e3f01f603b8215c3f",
+    "data/realKnownCause/machine_temperature_system_failure.csv": "92bf5b87fc7f9bba8ca0b7ec63ccaac8cb4a1371a258e8c29a10ae9c018d82a4",
+    "data/realKnownCause/nyc_taxi.csv": "d8fa6f7f0734bf5c8be12c52a94e20a82664c397d9dec4449156bd453d32856d",
+    "data/realKnownCause/rogue_agent_key_hold.csv": "47b110baa8e3636574c1033dda1cce780873647fab58223d159d4fee6f180e86",
+    "data/realKnownCause/rogue_agent_key_updown.csv": "9797cfef477c13306f7a33874ab4d6cf700f8f2c7e5825a2a5bc02004370909a",
+}
+
+#: The 35 series this module knows, by NAB's name (``<category>/<file>.csv``).
+SERIES: tuple[str, ...] = tuple(sorted(k.removeprefix("data/") for k in SHA256 if k != LABELS))
+
+Span = tuple[pd.Timestamp, pd.Timestamp]
+
+
+class NabError(RuntimeError):
+    """A NAB file could not be found, downloaded or verified."""
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        raise NabError(f"{path} could not be read ({err})") from err
+
+
+def _homes(data_home: str | os.PathLike | None) -> list[Path]:
+    homes = []
+    if data_home is not None:
+        homes.append(Path(data_home))
+    if os.environ.get(ENV_VAR):
+        homes.append(Path(os.environ[ENV_VAR]))
+    homes.append(Path(platformdirs.user_cache_dir("lstm_helpers")) / "nab")
+    return homes
+
+
+def _verified(path: Path, rel: str) -> Path:
+    got = _sha256(path)
+    if got != SHA256[rel]:
+        raise NabError(
+            f"{path} does not match NAB commit {COMMIT[:10]}: SHA-256 {got[:16]}..., "
+            f"expected {SHA256[rel][:16]}.... Delete the file to download it again, or "
+            f"point {ENV_VAR} at an unmodified copy of NAB's repository."
+        )
+    return path
+
+
+def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 30.0) -> Path:
+    """Local, verified path of one NAB file, downloading it into the cache if needed.
+
+    Parameters
+    ----------
+    rel : str
+        The file's path in NAB's repository, e.g. ``"data/realKnownCause/nyc_taxi.csv"``.
+    data_home : path, optional
+        A folder laid out like NAB's repository, searched first.
+    timeout : float
+        Seconds to wait for the download.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    NabError
+        For an unknown file, a checksum mismatch, and every network or disk failure
+        (including a connection cut mid-download). A failed download leaves no file behind.
+    """
+    if rel not in SHA256:
+        known = ", ".join(sorted(k.removeprefix("data/") for k in SHA256 if k != LABELS))
+        raise NabError(f"no SHA-256 is known for {rel!r}; known NAB series: {known}")
+    homes = _homes(data_home)
+    for home in homes:
+        if (home / rel).is_file():
+            return _verified(home / rel, rel)
+    cache = homes[-1]
+    target = cache / rel
+    searched = ", ".join(str(h) for h in homes)
+    try:
+        with urllib.request.urlopen(URL + rel, timeout=timeout) as response:
+            payload = response.read()
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        # OSError covers URLError, HTTPError, timeouts and resets; HTTPException covers a
+        # connection closed mid-body (http.client.IncompleteRead) and malformed replies.
+        raise NabError(
+            f"{rel} is not on this machine (looked in {searched}) and could not be downloaded "
+            f"from NAB's repository ({type(err).__name__}: {err}). Connect to the internet "
+            f"once, or set {ENV_VAR} to a folder holding NAB's files laid out as in its "
+            "repository (data/..., labels/...)."
+        ) from err
+    # Write to a temporary file next to the target, verify it, then rename it into place:
+    # a reader never sees half a file, and on any failure the temporary file is removed.
+    tmp_path = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
+            tmp_path = Path(tmp.name)
+            tmp.write(payload)
+        _verified(tmp_path, rel)
+        tmp_path.replace(target)  # atomic on one file system
+    except OSError as err:
+        raise NabError(
+            f"{rel} was downloaded but could not be saved in the cache {target.parent} "
+            f"({type(err).__name__}: {err}). Free some disk space or set {ENV_VAR} to a "
+            "writable folder holding NAB's files."
+        ) from err
+    finally:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)  # gone already after a successful rename
+    return target
+
+
+def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
+    """Read any NAB-format CSV (columns ``timestamp,value``) from a local path.
+
+    Parameters
+    ----------
+    path : path
+    spans : list of (start, end), optional
+        Labelled anomaly spans to return alongside (converted to timestamps).
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        One column ``value`` (float), indexed by ``timestamp``, sorted and unique: of
+        rows sharing a timestamp, the first is kept, and
+        ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
+    spans : list of (pandas.Timestamp, pandas.Timestamp)
+
+    Raises
+    ------
+    ValueError
+        If the columns are not ``timestamp,value``, a timestamp is empty or not an ISO 8601
+        date (text is never sorted as text), a value is not a number, or a span is
+        reversed or NaT.
+    """
+    df = pd.read_csv(path, dtype={"timestamp": str})
+    if list(df.columns) != ["timestamp", "value"]:
+        raise ValueError(f"{path}: expected columns timestamp,value; got {list(df.columns)}")
+    if df["timestamp"].isna().any():
+        row = int(df["timestamp"].isna().to_numpy().argmax())
+        raise ValueError(f"{path}: timestamp is empty on data row {row}")
+    try:
+        # ISO 8601 only: text that is not a date is refused, never kept as strings that
+        # would then sort as text.
+        stamps = pd.to_datetime(df["timestamp"], format="ISO8601")
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00 ({err})"
+        ) from err
+    try:
+        values = pd.to_numeric(df["value"]).astype(float)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{path}: value must hold numbers ({err})") from err
+    df = pd.DataFrame(
+        {"value": values.to_numpy()}, index=pd.DatetimeIndex(stamps, name="timestamp")
+    )
+    # Real clocks jump: machine_temperature's goes back 55 minutes once, repeating 11
+    # timestamps. Keep the first reading of each timestamp, in time order, and say so.
+    n_rows = len(df)
+    df = df[~df.index.duplicated(keep="first")].sort_index(kind="stable")
+    df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
+    checked = []
+    for i, (a, b) in enumerate(spans or []):
+        start, end = pd.Timestamp(a), pd.Timestamp(b)
+        if pd.isna(start) or pd.isna(end) or end < start:
+            raise ValueError(
+                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(a, b)}"
+            )
+        checked.append((start, end))
+    return df, checked
+
+
+def load(name: str, data_home: str | os.PathLike | None = None):
+    """One NAB series and its labelled anomaly spans.
+
+    Parameters
+    ----------
+    name : str
+        NAB's name for the series, e.g. ``"realKnownCause/nyc_taxi.csv"``.
+    data_home : path, optional
+        A folder laid out like NAB's repository, searched before ``LSTM_HELPERS_DATA`` and
+        the cache.
+
+    Returns
+    -------
+    df : pandas.DataFrame, shape (n_rows, 1)
+        Column ``value``, indexed by ``timestamp``.
+    spans : list of (pandas.Timestamp, pandas.Timestamp)
+        The labelled anomaly spans (NAB's "windows", ``combined_windows.json``), start and end
+        inclusive.
+    """
+    csv = path(f"data/{name}", data_home)
+    labels = json.loads(path(LABELS, data_home).read_text())
+    return load_csv(csv, labels[name])
+
+
+# --------------------------------------------------------------------------- scoring
+
+#: NAB's application profiles (``config/profiles.json``): weights of a true positive,
+#: a false positive and a false negative.
+PROFILES: dict[str, dict[str, float]] = {
+    "standard": {"tp": 1.0, "fp": 0.11, "fn": 1.0},
+    "reward_low_FP_rate": {"tp": 1.0, "fp": 0.22, "fn": 1.0},
+    "reward_low_FN_rate": {"tp": 1.0, "fp": 0.11, "fn": 2.0},
+}
+
+
+def scaled_sigmoid(position: ArrayLike) -> np.ndarray:
+    """NAB's weight of a detection at a relative position: ``2 / (1 + exp(5 y)) - 1``.
+
+    ``y = -1`` (a span's first point) gives 0.987, ``y = 0`` (its end) 0, ``y = 1`` (one span
+    width after it) -0.987; beyond ``y = 3`` the weight is exactly -1, as in NAB.
+
+    Parameters
+    ----------
+    position : array-like, shape (n,) or scalar
+        Finite relative positions ``y``.
+
+    Returns
+    -------
+    numpy.ndarray, same shape as ``position``, values in (-1, 1]
+    """
+    y = as_float_array(position, "position")
+    check_finite(y, "position")
+    with np.errstate(over="ignore"):
+        weight = 2.0 / (1.0 + np.exp(5.0 * y)) - 1.0
+    return np.where(y > 3.0, -1.0, weight)
+
+
+class NabScore(NamedTuple):
+    """What :func:`nab_score` returns."""
+
+    normalised: float  #: 100 * (raw - null) / (perfect - null)
+    raw: float  #: sum of the true-positive, false-negative and false-positive parts
+    null: float  #: raw score of a detector that never flags
+    perfect: float  #: raw score of a detector that flags each span's first point only
+    spans: pd.DataFrame  #: one row per scored span: start, end, first_flag, position, part
+    n_false_positives: int  #: flagged points outside every span, after probation
+    false_positive_part: float  #: their total (negative) contribution
+
+
+def _profile(profile: str | Mapping[str, float]) -> dict[str, float]:
+    if isinstance(profile, str):
+        if profile not in PROFILES:
+            raise ValueError(
+                f"profile must be one of {sorted(PROFILES)} or a mapping with keys "
+                f"'tp', 'fp', 'fn'; got {profile!r}"
+            )
+        return PROFILES[profile]
+    if not isinstance(profile, Mapping) or set(profile) != {"tp", "fp", "fn"}:
+        raise ValueError(
+            f"profile must be a name in {sorted(PROFILES)} or a mapping with exactly the "
+            f"keys 'tp', 'fp', 'fn'; got {profile!r}"
+        )
+    weights = {k: float(v) for k, v in profile.items()}
+    if not all(math.isfinite(v) and v > 0 for v in weights.values()):
+        raise ValueError(f"profile weights must be finite and > 0; got {weights}")
+    return weights
+
+
+def _span_rows(index: pd.Index, spans: Sequence[tuple[Any, Any]]) -> list[tuple[int, int]]:
+    """First and last row (inclusive) of each span, in time order; every span must hold a row."""
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+        raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
+    for k, span in enumerate(spans):
+        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence) or len(span) != 2:
+            raise TypeError(f"spans[{k}] must be a (start, end) pair; got {span!r}")
+    checked = sorted(_check_spans(spans, index), key=lambda span: span[0])
+    lo, hi = _bounds(checked, index)
+    for (start, end), a, b in zip(checked, lo, hi, strict=True):
+        if b <= a:
+            raise ValueError(f"the span ({start}, {end}) contains no point of the flags' index")
+    return [(int(a), int(b) - 1) for a, b in zip(lo, hi, strict=True)]
+
+
+def score(
+    spans: Sequence[tuple[Any, Any]],
+    flags: pd.Series,
+    profile: str | Mapping[str, float] = "standard",
+    probation_fraction: float = 0.15,
+) -> NabScore:
+    """NAB's score of one series' detections against its labelled spans.
+
+    Parameters
+    ----------
+    spans : sequence of (start, end)
+        Labelled anomaly spans (NAB's windows), ends included, disjoint, in the units of the
+        flags' index (timestamps, timezone-aware for an aware index; integers for synthetic
+        data), validated as :func:`lstm_helpers.event_metrics` validates them.
+    flags : pandas.Series of bool, shape (n,)
+        The detections over the whole series, including the probationary period, on a sorted
+        unique index.
+    profile : str or mapping
+        ``"standard"``, ``"reward_low_FP_rate"``, ``"reward_low_FN_rate"`` (weights in
+        ``PROFILES``) or your own ``{"tp": ..., "fp": ..., "fn": ...}``.
+    probation_fraction : float in [0, 1)
+        Leading share of the points that is not scored (NAB: 0.15, at most 750 points:
+        ``min(floor(f * n), f * 5000)``).
+
+    Returns
+    -------
+    NabScore
+        ``normalised``, ``raw``, ``null``, ``perfect``, a per-span table and the false
+        positives. Spans that end inside the probationary period are left out.
+    """
+    f = _check_flags(flags)
+    weights = _profile(profile)
+    if not 0 <= probation_fraction < 1:
+        raise ValueError(f"probation_fraction must lie in [0, 1); got {probation_fraction}")
+    n = len(f)
+    probation = min(math.floor(probation_fraction * n), probation_fraction * 5000)
+    rows = _span_rows(f.index, spans)
+    flagged = np.flatnonzero(f.to_numpy())
+    flagged = flagged[flagged >= probation]
+    max_tp = float(scaled_sigmoid(-1.0))
+
+    records = []
+    inside = np.zeros(n, dtype=bool)
+    for lo, hi in rows:
+        inside[lo : hi + 1] = True
+        if hi < probation:
+            continue  # the whole span lies in the probationary period
+        width = hi - lo + 1
+        hits = flagged[(flagged >= lo) & (flagged <= hi)]
+        if hits.size:
+            position = -(hi - hits[0] + 1) / width
+            part = float(scaled_sigmoid(position)) * weights["tp"] / max_tp
+            first = f.index[hits[0]]
+        else:
+            position, part, first = np.nan, -weights["fn"], None
+        records.append(
+            {
+                "start": f.index[lo],
+                "end": f.index[hi],
+                "first_flag": first,
+                "position": position,
+                "part": part,
+            }
+        )
+    table = pd.DataFrame(records, columns=["start", "end", "first_flag", "position", "part"])
+    if table.empty:
+        raise ValueError(
+            "no labelled span ends after the probationary period, so there is nothing to "
+            f"normalise against ({len(rows)} span(s), probation of {probation:g} points)"
+        )
+
+    fp = flagged[~inside[flagged]]
+    ends = np.array([hi for _, hi in rows])
+    widths = np.array([hi - lo + 1 for lo, hi in rows])
+    prev = np.searchsorted(ends, fp, side="left") - 1  # last span ending before each flag
+    fp_weight = np.full(fp.size, -1.0)
+    after = prev >= 0
+    if after.any():
+        w = widths[prev[after]]
+        y = np.where(w > 1, (fp[after] - ends[prev[after]]) / np.maximum(w - 1, 1), 2.0)
+        fp_weight[after] = scaled_sigmoid(y)
+    fp_part = float(weights["fp"] * fp_weight.sum())
+
+    raw = float(table["part"].sum()) + fp_part
+    null = -weights["fn"] * len(table)
+    perfect = weights["tp"] * len(table)
+    normalised = 100.0 * (raw - null) / (perfect - null)
+    return NabScore(normalised, raw, null, perfect, table, int(fp.size), fp_part)
