@@ -74,9 +74,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every notebook from its text source (notebooks/src/), or one: make notebooks NB=01
+# Every notebook from its text source (notebooks/src/), or some: make notebooks NB=01, then
+# the README's and the guide's notebook tables and the README's gallery.
 notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py --timeout=$(NB_TIMEOUT) $(NB)
+	$(BIN)/python tools/sync_docs_tables.py
 
 # The README's small screenshots, from the browser test's full-size ones.
 screenshots: browser

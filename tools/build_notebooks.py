@@ -83,9 +83,15 @@ def settings(root: Path = ROOT) -> tuple[str, str]:
 
 
 def sources(root: Path = ROOT) -> list[Path]:
-    """Every notebook source: the tutorials in order, then their solutions in order."""
+    """Every notebook source: the tutorials in order, then their solutions in order.
+
+    The templates (``_template.py``, ``solutions/_template_solutions.py``) are not sources:
+    their names start with ``_``.
+    """
     src = root / "notebooks" / "src"
-    return sorted(src.glob("[0-9][0-9]_*.py")) + sorted((src / "solutions").glob("*.py"))
+    return sorted(src.glob("[0-9][0-9]_*.py")) + sorted(
+        (src / "solutions").glob("[0-9][0-9]_*_solutions.py")
+    )
 
 
 def notebooks(root: Path = ROOT) -> list[Path]:

@@ -1,10 +1,14 @@
-"""Write the notebook tables of README.md and docs/instructor-guide.md.
+"""Write the notebook tables of README.md and docs/instructor-guide.md, and the README's gallery.
 
 The one writer of the two tables between ``<!-- bench:notebooks:start -->`` and
-``<!-- bench:notebooks:end -->``. A row per tutorial found in ``notebooks/NN_*.ipynb``:
-its title and "what you learn" from ``docs/notebooks.toml``, its run time and peak memory
-from ``benchmarks/results.json`` (written by ``python -m benchmarks``; ``make bench`` runs
-both, in that order).
+``<!-- bench:notebooks:end -->``, and of the screenshot gallery between
+``<!-- screenshots:start -->`` and ``<!-- screenshots:end -->``. A row per tutorial found in
+``notebooks/NN_*.ipynb``: its title and "what you learn" from ``docs/notebooks.toml``, its run
+time and peak memory from ``benchmarks/results.json`` (written by ``python -m benchmarks``;
+``make bench`` runs both, in that order), or "not measured" until ``make bench`` has run;
+its screenshot from ``docs/screenshots/<name>.png`` (``make screenshots``), or a note that
+there is none yet. ``make notebooks`` runs this tool after building, so a new notebook needs
+no hand edit here.
 
     python tools/sync_docs_tables.py          # rewrite both tables
     python tools/sync_docs_tables.py --check  # exit 1 if either is out of date
@@ -21,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench:notebooks:start -->", "<!-- bench:notebooks:end -->"
+GALLERY = ("<!-- screenshots:start -->", "<!-- screenshots:end -->")
 NOT_MEASURED = "not measured"
 
 
@@ -41,8 +46,7 @@ def rows(root: Path) -> tuple[list[dict], list[str]]:
             problems.append(f"{path.name} has no entry in docs/notebooks.toml: add one")
             entry = {"title": path.stem, "learn": ""}
         row = measured.get(f"notebooks/{path.name}")
-        if row is None or row["seconds"] is None:
-            problems.append(f"{path.name} has no figures in benchmarks/results.json: make bench")
+        if row is None or row["seconds"] is None:  # a new notebook: make bench measures it
             time, memory = NOT_MEASURED, NOT_MEASURED
         else:
             time, memory = f"{row['seconds']:.0f} s", _memory(row["peak_rss_mb"])
@@ -82,10 +86,27 @@ def guide_table(table_rows: list[dict], foot: str) -> str:
     return "\n".join([*lines, "", foot])
 
 
-def replace_block(text: str, body: str, name: str) -> str:
-    match = re.search(re.escape(START) + r"\n(.*?)" + re.escape(END), text, re.S)
+def gallery(table_rows: list[dict], root: Path) -> str:
+    """The README's screenshots, two to a row, each captioned with its title."""
+    cells = []
+    for r in table_rows:
+        image = f"docs/screenshots/{r['name'].removesuffix('.ipynb')}.png"
+        if (root / image).is_file():
+            cells.append((f"![{r['title']} in JupyterLab]({image})", r["title"]))
+        else:
+            cells.append(("(no screenshot yet: `make screenshots`)", r["title"]))
+    lines = ["| | |", "| --- | --- |"]
+    for i in range(0, len(cells), 2):
+        pair = cells[i : i + 2] + [("", "")] * (2 - len(cells[i : i + 2]))
+        lines.append(f"| {pair[0][0]} | {pair[1][0]} |")
+        lines.append(f"| {pair[0][1]} | {pair[1][1]} |")
+    return "\n".join(lines)
+
+
+def replace_block(text: str, body: str, name: str, marks: tuple[str, str] = (START, END)) -> str:
+    match = re.search(re.escape(marks[0]) + r"\n(.*?)" + re.escape(marks[1]), text, re.S)
     if match is None:
-        raise SystemExit(f"{name} has no {START} ... {END} block")
+        raise SystemExit(f"{name} has no {marks[0]} ... {marks[1]} block")
     return text[: match.start(1)] + body + "\n" + text[match.end(1) :]
 
 
@@ -100,6 +121,8 @@ def render(root: Path = ROOT) -> tuple[dict[Path, str], list[str]]:
     ):
         path = root / rel
         out[path] = replace_block(path.read_text(encoding="utf-8"), table(table_rows, foot), rel)
+    readme = root / "README.md"
+    out[readme] = replace_block(out[readme], gallery(table_rows, root), "README.md", GALLERY)
     return out, problems
 
 
