@@ -84,17 +84,15 @@ versions.drop(columns="ok")
 # The notebooks import the plumbing (windowing, error frames, scoring, plots) from `lstm_helpers` instead of pasting it into every notebook. `make lab`, Binder and the Colab cell all install it. Here we check which copy Python found. In a checkout of the repository (`make lab`, conda, Binder) it should be the repository's own `lstm_helpers/` folder, shown as `<repo>/lstm_helpers`; on Colab it is the copy the install cell put into Colab's `site-packages`, shown with its full path.
 
 # %%
-import lstm_helpers
+import lstm_helpers as lh
 
-where = Path(lstm_helpers.__file__).resolve().parent
+where = Path(lh.__file__).resolve().parent
 repo = Path.cwd().resolve().parent  # in a checkout, this notebook lives in <repo>/notebooks/
 in_checkout = (repo / "pyproject.toml").is_file() and where.is_relative_to(repo)
 # In a checkout, show the path relative to it; anywhere else (Colab), the installed copy in full.
 shown = f"<repo>/{where.relative_to(repo)}" if in_checkout else f"{where} (an installed copy)"
-print(f"lstm_helpers {lstm_helpers.__version__} imported from {shown}")
-print(
-    "public helpers:", ", ".join(sorted(n for n in lstm_helpers.__all__ if not n.startswith("_")))
-)
+print(f"lstm_helpers {lh.__version__} imported from {shown}")
+print("public helpers:", ", ".join(sorted(n for n in lh.__all__ if not n.startswith("_"))))
 
 # %% [markdown]
 # ## Step 3 — TensorFlow computes on the CPU
@@ -116,7 +114,7 @@ print("A @ A.T =\n", product)
 # %%
 keras.utils.set_random_seed(SEED)  # seed right before building a model
 series = np.sin(np.linspace(0, 20, 210)) + 0.05 * np.random.default_rng(SEED).normal(size=210)
-windows = lstm_helpers.make_windows(series, 11)  # shape (200, 11, 1)
+windows = lh.make_windows(series, 11)  # shape (200, 11, 1)
 X, y = windows[:, :10], windows[:, 10]
 
 model = keras.Sequential([keras.Input(shape=(10, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])
@@ -131,15 +129,13 @@ print(f"X {X.shape}, y {y.shape}; one epoch done, training MAE = {fit_loss:.4f}"
 # If you see a blue and an orange curve below, plotting works. The tutorials use the same colour-blind-safe palette, from `lstm_helpers.plotting`.
 
 # %%
-from lstm_helpers.plotting import COLORS, apply_style
-
-apply_style()
+lh.apply_style()
 fig, ax = plt.subplots(figsize=(7, 2.5))
-ax.plot(series, color=COLORS["blue"], lw=1, label="noisy sine")
+ax.plot(series, color=lh.COLORS["blue"], lw=1, label="noisy sine")
 ax.plot(
     np.arange(10, 210),
     model.predict(X, verbose=0)[:, 0],
-    color=COLORS["orange"],
+    color=lh.COLORS["orange"],
     lw=1,
     label="1-epoch LSTM",
 )

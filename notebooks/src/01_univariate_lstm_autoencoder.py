@@ -37,7 +37,6 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.plotting import COLORS, apply_style, plot_loss
 
 assert keras.__version__.startswith("3."), f"this notebook needs Keras 3, found {keras.__version__}"
 print(
@@ -47,7 +46,7 @@ print(
 SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
-apply_style()
+lh.apply_style()
 
 # %% [markdown]
 # ## Step 1 — A clean sine wave and a copy with four spikes
@@ -65,8 +64,8 @@ print("spikes added (index: size):", {int(i): float(anomalous[i] - clean[i]) for
 print(f"points where the test copy differs from the training series: {changed.tolist()}")
 
 fig, ax = plt.subplots()
-ax.plot(time, anomalous, color=COLORS["vermillion"], lw=1, label="test copy, with spikes")
-ax.plot(time, clean, color=COLORS["blue"], lw=1.5, label="normal (training) data")
+ax.plot(time, anomalous, color=lh.COLORS["vermillion"], lw=1, label="test copy, with spikes")
+ax.plot(time, clean, color=lh.COLORS["blue"], lw=1.5, label="normal (training) data")
 ax.set(title="Normal data and the copy with injected spikes", xlabel="t", ylabel="value")
 ax.legend(loc="lower left")
 plt.show()
@@ -169,7 +168,7 @@ history = model.fit(X_train, X_train, epochs=20, batch_size=32, validation_split
 print(
     f"last epoch: training MAE {history.history['loss'][-1]:.4f}, validation MAE {history.history['val_loss'][-1]:.4f}"
 )
-plot_loss(history.history, title="Autoencoder loss (mean absolute error)")
+lh.plot_loss(history.history, title="Autoencoder loss (mean absolute error)")
 plt.show()
 
 # %% [markdown]
@@ -189,8 +188,8 @@ print(f"threshold = mean + 2 std = {threshold:.4f}")
 print(f"training windows above it: {np.mean(train_window_err > threshold):.1%}")
 
 fig, ax = plt.subplots(figsize=(7, 3))
-ax.hist(train_window_err, bins=50, color=COLORS["blue"], label="training windows")
-ax.axvline(threshold, color=COLORS["vermillion"], ls="--", label="threshold")
+ax.hist(train_window_err, bins=50, color=lh.COLORS["blue"], label="training windows")
+ax.axvline(threshold, color=lh.COLORS["vermillion"], ls="--", label="threshold")
 ax.set(title="Reconstruction error of the normal windows", xlabel="window MAE", ylabel="windows")
 ax.legend()
 plt.show()
@@ -227,11 +226,11 @@ print(f"flagged windows that hold no spike: {len(far)}")
 drawn_at = flagged_windows + TIME_STEPS  # the walkthrough's mapping: window i -> point i + 20
 
 fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
-ax1.plot(time, anomalous, color=COLORS["blue"], lw=1, label="test data")
+ax1.plot(time, anomalous, color=lh.COLORS["blue"], lw=1, label="test data")
 ax1.scatter(
     time[drawn_at],
     anomalous[drawn_at],
-    color=COLORS["vermillion"],
+    color=lh.COLORS["vermillion"],
     s=25,
     zorder=3,
     label="detected (as drawn)",
@@ -243,11 +242,11 @@ ax1.legend(loc="lower left")
 ax2.plot(
     time[TIME_STEPS:],
     test_window_err[: len(time) - TIME_STEPS],
-    color=COLORS["orange"],
+    color=lh.COLORS["orange"],
     lw=1,
     label="window error",
 )
-ax2.axhline(threshold, color=COLORS["vermillion"], ls="--", label="threshold")
+ax2.axhline(threshold, color=lh.COLORS["vermillion"], ls="--", label="threshold")
 ax2.set(title="Window reconstruction error, drawn the same way", xlabel="t", ylabel="window MAE")
 ax2.legend(loc="upper left")
 plt.show()
@@ -269,7 +268,7 @@ for w in shown:
     ax.plot(
         [w, w + TIME_STEPS - 1],
         [w, w],
-        color=COLORS["blue"] if inside else COLORS["sky"],
+        color=lh.COLORS["blue"] if inside else lh.COLORS["sky"],
         lw=3 if inside else 1.5,
         solid_capstyle="butt",
         label=("window holding point 100" if w == holding[0] else None)
@@ -280,11 +279,11 @@ ax.scatter(
     holding + TIME_STEPS,
     holding,
     marker="x",
-    color=COLORS["vermillion"],
+    color=lh.COLORS["vermillion"],
     zorder=3,
     label="where the walkthrough draws it (w + 20)",
 )
-ax.axvline(spike, color=COLORS["black"], ls="--", lw=1, label="the spike, point 100")
+ax.axvline(spike, color=lh.COLORS["black"], ls="--", lw=1, label="the spike, point 100")
 ax.set(
     title="Which windows cover point 100, and where the walkthrough draws them",
     xlabel="point index",
@@ -322,7 +321,7 @@ print(
 #
 # Localising only works *after* a window-level decision. The alternative is to score points directly. Each point is seen by up to 20 windows, each with its own error at that point; `lh.windows_to_points` combines them, by `max` (the worst view of the point) or by `mean`. We then need a threshold on the **same kind of score**, computed the same way on the training data.
 #
-# Does mean + 2·std, which the walkthrough used for windows, suit these scores? It depends on their shape. Per-point errors of a sine wave depend on its phase: the autoencoder copies some parts of the cycle less well than others, every cycle, so there is no reason to expect a bell shape. The cell prints each kind of score's skewness (0 for a symmetric bell) and how many of the *normal* training points mean + 2·std would flag: for `mean` scores none, for `max` scores a sizeable share (8.7 % in the saved run), so the rule suits one and not the other. We use one rule for both instead. The other rule is **the largest score seen on normal data**: flag only what is worse than anything normal ever was.
+# Does mean + 2·std, which the walkthrough used for windows, suit these scores? It depends on their shape. Per-point errors of a sine wave depend on its phase: the autoencoder copies some parts of the cycle less well than others, every cycle, so there is no reason to expect a bell shape. The cell prints each kind of score's skewness (0 for a symmetric bell) and how many of the *normal* training points mean + 2·std would flag: for `mean` scores almost none, for `max` scores a sizeable share, so the rule suits one and not the other. We use one rule for both instead. The other rule is **the largest score seen on normal data**: flag only what is worse than anything normal ever was.
 
 # %%
 point_scores = {}  # how -> (training scores, test scores, threshold)
@@ -362,15 +361,27 @@ print(
 )
 
 fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
-lh.plot_series_with_points(
-    time,
-    anomalous,
-    detected_points,
-    ax=ax1,
-    truth=true_idx,
-    label="test data",
-    title="Corrected: each detection drawn at the point it is about (max per point)",
+ax1.plot(time, anomalous, color=lh.COLORS["blue"], lw=1, label="test data")
+ax1.scatter(
+    time[true_idx],
+    anomalous[true_idx],
+    s=140,
+    facecolors="none",
+    edgecolors="black",
+    label="true anomaly",
 )
+ax1.scatter(
+    time[detected_points],
+    anomalous[detected_points],
+    s=40,
+    color=lh.COLORS["vermillion"],
+    zorder=3,
+    label="detected",
+)
+ax1.set(
+    title="Corrected: each detection drawn at the point it is about (max per point)", ylabel="value"
+)
+ax1.legend(loc="upper right")
 lh.plot_scores(
     time,
     test_pts,
@@ -400,7 +411,7 @@ for how in ("max", "mean"):
 assert np.all(point_scores["max"][1] >= point_scores["mean"][1])  # max >= mean at every point
 zoom = slice(270, 331)
 fig, ax = plt.subplots(figsize=(8, 3.5))
-for how, color, style in (("max", COLORS["blue"], "-"), ("mean", COLORS["orange"], "--")):
+for how, color, style in (("max", lh.COLORS["blue"], "-"), ("mean", lh.COLORS["orange"], "--")):
     _, test_how, thr = point_scores[how]
     ax.plot(
         np.arange(len(test_how))[zoom],
@@ -459,19 +470,19 @@ print(
 fig, ax = plt.subplots(figsize=(8, 3.5))
 pts = np.arange(len(test_pts))[zoom]
 ax.plot(
-    pts, test_pts[zoom], "-", color=COLORS["blue"], marker=".", label="offline: max over windows"
+    pts, test_pts[zoom], "-", color=lh.COLORS["blue"], marker=".", label="offline: max over windows"
 )
 ax.plot(
     pts,
     causal_test[zoom],
     "--",
-    color=COLORS["green"],
+    color=lh.COLORS["green"],
     marker=".",
     label="causal: window ending here",
 )
-ax.axhline(point_threshold, color=COLORS["blue"], ls=":", label="offline threshold")
-ax.axhline(causal_threshold, color=COLORS["green"], ls=":", label="causal threshold")
-ax.axvline(300, color=COLORS["black"], lw=1, ls="--", label="spike")
+ax.axhline(point_threshold, color=lh.COLORS["blue"], ls=":", label="offline threshold")
+ax.axhline(causal_threshold, color=lh.COLORS["green"], ls=":", label="causal threshold")
+ax.axvline(300, color=lh.COLORS["black"], lw=1, ls="--", label="spike")
 ax.set_yscale("log")
 ax.set(
     title="Offline and causal point scores around the spike at 300",
@@ -532,7 +543,7 @@ print("range check flags:     ", range_points.tolist())
 # | --- | --- | --- |
 # | `create_sequences(data, time_steps)`, a Python loop | `lh.make_windows(series, n_timesteps)` | a zero-copy view, with every window (the loop drops the last) |
 # | `MinMaxScaler` fitted on the normal data | `scale`, two lines in Step 2 | the same rule, visible |
-# | `np.mean(np.abs(X_pred - X), axis=1)` | `lh.window_mae(y, yhat)`, or `lh.per_step_errors(y, yhat)` to keep every step | per-step errors are what Fixes 1 and 2 need |
+# | `np.mean(np.abs(X_pred - X), axis=1)` | `lh.per_step_errors(y, yhat).mean(axis=1)`, or `lh.per_step_errors(y, yhat)` to keep every step | per-step errors are what Fixes 1 and 2 need |
 # | `np.mean(loss) + 2 * np.std(loss)` | `lh.mean_std_threshold(scores, k=2.0)`, or `lh.max_threshold(scores)` | choose the rule by the shape of the scores (Step 10) |
 # | flagged window `i` drawn at `time[i + TIME_STEPS]` | `lh.localise`, `lh.windows_to_points` (offline) or `lh.causal_scores` (causal) | a window's index is its first point, and its flag says nothing about where inside it |
 
@@ -554,7 +565,9 @@ assert np.isnan(causal_train[: TIME_STEPS - 1]).all() and np.isfinite(causal_thr
 
 # Only normal data is fitted: the scaler and every threshold come from the training series.
 assert (lo, hi) == (clean.min(), clean.max())
-assert np.isclose(threshold, lh.mean_std_threshold(lh.window_mae(X_train, train_recon), k=2.0))
+assert np.isclose(
+    threshold, lh.mean_std_threshold(lh.per_step_errors(X_train, train_recon).mean(axis=1), k=2.0)
+)
 assert not np.any(train_pts > point_threshold) and not np.any(causal_train > causal_threshold)
 
 # The test copy is the training series except at the spikes, so far from the spikes it

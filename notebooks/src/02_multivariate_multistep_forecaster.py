@@ -36,7 +36,6 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.plotting import COLORS, CYCLE
 
 assert keras.__version__.startswith("3."), f"this notebook needs Keras 3, found {keras.__version__}"
 print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, lstm_helpers {lh.__version__}")
@@ -90,7 +89,10 @@ plt.show()
 # %%
 rng = np.random.default_rng(SEED)
 break_start = int(rng.integers(0, N_DATA - BREAK_LEN + 1))
-broken, in_break = lh.break_segment(data, break_start, BREAK_LEN, seed=SEED)
+broken = data.copy()
+broken[break_start : break_start + BREAK_LEN] = rng.random((BREAK_LEN, N_FEATURES))  # raw noise
+in_break = np.zeros(N_DATA, dtype=bool)
+in_break[break_start : break_start + BREAK_LEN] = True
 print(f"broken rows: {break_start}..{break_start + BREAK_LEN - 1}")
 
 fig, ax = plt.subplots()
@@ -212,7 +214,7 @@ declared_mae = declared.evaluate(Xw, Yw, verbose=0)
 print(f"training MAE: settings that ran {wt_train_mae:.4f}; declared settings {declared_mae:.4f}")
 
 fig, ax = plt.subplots()
-ax.plot(batch_loss.losses, color=COLORS["blue"], lw=0.8, label="loss at batch end")
+ax.plot(batch_loss.losses, color=lh.COLORS["blue"], lw=0.8, label="loss at batch end")
 ax.set_yscale("log")
 ax.set(title="Walkthrough model: training loss by batch", xlabel="batch", ylabel="MAE (log)")
 ax.legend()
@@ -382,8 +384,8 @@ print(f"X_train {X_train.shape} -> Y_train {Y_train.shape}; {model.count_params(
 print(f"final loss: training {history.history['loss'][-1]:.3f}, "
       f"validation {history.history['val_loss'][-1]:.3f}")  # fmt: skip
 fig, ax = plt.subplots()
-ax.plot(history.history["loss"], color=COLORS["blue"], label="training")
-ax.plot(history.history["val_loss"], color=COLORS["orange"], label="validation")
+ax.plot(history.history["loss"], color=lh.COLORS["blue"], label="training")
+ax.plot(history.history["val_loss"], color=lh.COLORS["orange"], label="validation")
 ax.set(title="Corrected forecaster: loss by epoch", xlabel="epoch", ylabel="MAE (standardised)")
 ax.legend()
 plt.show()
@@ -568,13 +570,17 @@ ax1.plot(anomalous0 + 4 * np.arange(N_FEATURES), lw=0.7)
 lh.shade_mask(np.arange(len(truth0)), truth0, ax=ax1, label="decoupled")
 ax1.set(title="Test part with two decoupling events (offset for clarity)", ylabel="value + 4 x f")
 ax1.legend(loc="upper right")
-for (name, score), color in zip(scores0.items(), CYCLE, strict=False):
+for (name, score), color in zip(
+    scores0.items(),
+    [lh.COLORS[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky")],
+    strict=False,
+):
     ax2.plot(score / np.nanmax(score), lw=0.8, color=color, label=name)
 lh.shade_mask(np.arange(len(truth0)), truth0, ax=ax2, label="decoupled")
 ax2.set(title="Detector scores (each scaled to its maximum)", xlabel="row", ylabel="score / max")
 ax2.legend(ncol=4, loc="upper left", fontsize=8)
 plt.show()
-display(table0[["point_f1", "event_f1", "average_precision", "false_alarms", "mean_delay"]])
+display(table0[["point_f1", "event_f1", "pr_auc", "false_alarms", "mean_delay"]])
 
 # %% [markdown]
 # ## Step 17 — Over several seeds: mean and spread
@@ -586,7 +592,7 @@ SEEDS = [SEED, SEED + 1, SEED + 2]
 per_seed = {SEED: table0}
 for seed in SEEDS[1:]:
     per_seed[seed] = run_seed(seed)[0]
-metrics = ["point_f1", "event_f1", "average_precision", "mean_delay"]
+metrics = ["point_f1", "event_f1", "pr_auc", "mean_delay"]
 long = pd.concat(per_seed, names=["seed", "detector"])[metrics].astype(float)
 summary = long.groupby(level="detector").agg(["mean", "std"]).round(3)
 display(summary)
@@ -595,7 +601,7 @@ print(f"PR-AUC of a constant score (the floor) = share of anomalous rows = {shar
 
 means = long.groupby(level="detector").mean()
 stds = long.groupby(level="detector").std()
-AP = "average_precision"
+AP = "pr_auc"
 UNIVARIATE = ["range check", "persistence", "z-score", "random (shifted forecaster)"]
 MULTIVARIATE = ["Mahalanobis", "VAR"]
 

@@ -31,6 +31,7 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
+from lstm_helpers import nab
 
 assert keras.__version__.startswith("3."), f"this notebook needs Keras 3, found {keras.__version__}"
 print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, lstm_helpers {lh.__version__}")
@@ -48,8 +49,8 @@ lh.apply_style()
 # NAB's labels are **spans** (a start and an end) drawn by its authors: each is centred on its event and deliberately wide (NAB shares a tenth of each file's length among a file's spans), so a detector that fires at the event itself is already about half a span late by the clock of the span's start.
 
 # %%
-temp_raw, temp_spans = lh.load_nab("realKnownCause/machine_temperature_system_failure.csv")
-taxi_raw, taxi_spans = lh.load_nab("realKnownCause/nyc_taxi.csv")
+temp_raw, temp_spans = nab.load("realKnownCause/machine_temperature_system_failure.csv")
+taxi_raw, taxi_spans = nab.load("realKnownCause/nyc_taxi.csv")
 RAW = {"machine temperature": temp_raw, "NYC taxi": taxi_raw}
 SERIES = {
     "machine temperature": temp_raw["value"].resample("15min").mean().interpolate(),
@@ -141,7 +142,7 @@ def evaluate(p: dict, score: pd.Series, flags: pd.Series) -> dict:
     """Step 5: every metric on the test period."""
     test = p["test"]
     metrics = lh.evaluate(p["spans"], flags[test], score[test])
-    metrics["pr_auc"] = metrics.pop("average_precision")
+    metrics["pr_auc"] = metrics.pop("pr_auc")
     return metrics
 
 
@@ -360,7 +361,7 @@ def delay_hours(delays: pd.Series) -> str:
 summary = results.groupby(["series", "method"], sort=False).agg(
     **{metric: (metric, mean_and_spread) for metric in METRICS},
     mean_delay=("mean_delay", delay_hours),
-    spans_found=("events_detected", lambda found: " ".join(found)),
+    spans_found=("spans_found", lambda found: " ".join(found)),
     smoothing=("smoothing", lambda chosen: ", ".join(chosen)),
 )
 summary
@@ -620,7 +621,7 @@ for label, threshold in {
 }.items():
     found = evaluate(p, residual, residual > threshold)
     print(
-        f"threshold = {label} ({threshold:.0f}): {found['events_detected']} spans found, {found['false_alarms_per_day']:.3f} false alarms per day"
+        f"threshold = {label} ({threshold:.0f}): {found['spans_found']} spans found, {found['false_alarms_per_day']:.3f} false alarms per day"
     )
 
 # %% [markdown]

@@ -35,8 +35,7 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.dynamic_threshold import TELEMANOM_Z_VALUES
-from lstm_helpers.plotting import COLORS, apply_style
+from lstm_helpers import nab, telemanom
 
 assert keras.__version__.startswith("3."), f"this notebook needs Keras 3, found {keras.__version__}"
 print(
@@ -47,7 +46,7 @@ SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
 tf.get_logger().setLevel("ERROR")  # no retracing notes when predict runs in a loop
-apply_style()
+lh.apply_style()
 
 # %% [markdown]
 # ## Step 1 — Three series, one protocol
@@ -67,9 +66,9 @@ pair_spans = [(2600, 2749), (3300, 3499)]
 for i, (a, b) in enumerate(pair_spans):  # the second metric stops following the first
     coupled, _ = lh.decouple(coupled, a, b + 1 - a, features=1, seed=i + 1)
 pair = pd.DataFrame(coupled, columns=["first", "second"])
-temp_raw, temp_spans = lh.load_nab("realKnownCause/machine_temperature_system_failure.csv")
+temp_raw, temp_spans = nab.load("realKnownCause/machine_temperature_system_failure.csv")
 temp = temp_raw["value"].resample("15min").mean().interpolate().to_frame("temperature")
-taxi, taxi_spans = lh.load_nab("realKnownCause/nyc_taxi.csv")
+taxi, taxi_spans = nab.load("realKnownCause/nyc_taxi.csv")
 taxi = taxi.rename(columns={"value": "passengers"})
 
 
@@ -307,10 +306,10 @@ display(static_table.round(3))
 
 # %%
 # Telemanom's defaults (config.yaml): history of 30 batches of 70 points, error buffer 100, p = 0.13
-TELEMANOM = dict(window=2100, batch=70, error_buffer=100, min_decrease=0.13)
+TELEMANOM = dict(history=2100, batch=70, error_buffer=100, min_decrease=0.13)
 OFFLINE = "dynamic (offline)"  # flags that use later errors: never ranked against causal rules
 RULE = f"mean + {K:g} std"
-print(f"z searched from {TELEMANOM_Z_VALUES[0]} to {TELEMANOM_Z_VALUES[-1]} in steps of 0.5")
+print(f"z searched from {telemanom.K_VALUES[0]} to {telemanom.K_VALUES[-1]} in steps of 0.5")
 print(
     f"The error buffer widens each flag by {TELEMANOM['error_buffer'] - 1} points on each side, "
     "backwards in time included."
@@ -319,12 +318,12 @@ dynamic = {}
 for name, s in SERIES.items():
     test = s["masks"][2]
     errors = s["raw_lstm"][test].fillna(0.0)
-    dynamic[name] = lh.dynamic_threshold(errors, span=s["smooth"], **TELEMANOM)
+    dynamic[name] = telemanom.dynamic_threshold(errors, span=s["smooth"], **TELEMANOM)
     print(
         f"{name:>20}: the dynamic line ranges {dynamic[name].threshold.min():.3f} .. "
         f"{dynamic[name].threshold.max():.3f}; it flags {dynamic[name].flags.mean():.1%} of the test points"
     )
-z_first = lh.search_z(np.asarray(dynamic["NYC taxi"].smoothed)[:2100])
+z_first = telemanom.search_k(np.asarray(dynamic["NYC taxi"].smoothed)[:2100])
 display(z_first.head(8).style.format({"objective": "{:.2e}"}, precision=3))
 
 # %% [markdown]
@@ -336,24 +335,24 @@ for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     test, dyn = s["masks"][2], dynamic[name]
     idx = s["frame"].index[test]
     ax.plot(
-        idx, np.asarray(dyn.smoothed), color=COLORS["blue"], lw=0.6, label="EWMA of LSTM errors"
+        idx, np.asarray(dyn.smoothed), color=lh.COLORS["blue"], lw=0.6, label="EWMA of LSTM errors"
     )
     ax.plot(
         idx,
         np.asarray(dyn.threshold),
-        color=COLORS["vermillion"],
+        color=lh.COLORS["vermillion"],
         lw=1.2,
         label="dynamic threshold",
     )
     ax.axhline(
         thresholds[name].loc["LSTM", f"mean + {K:g} std"],
-        color=COLORS["green"],
+        color=lh.COLORS["green"],
         ls="--",
         label=f"static: mean + {K:g} std",
     )
     ax.axhline(
         thresholds[name].loc["LSTM", "calibration max"],
-        color=COLORS["purple"],
+        color=lh.COLORS["purple"],
         ls=":",
         label="static: calibration max",
     )
@@ -363,7 +362,7 @@ for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
         idx[flagged],
         np.asarray(dyn.smoothed)[flagged],
         s=4,
-        color=COLORS["orange"],
+        color=lh.COLORS["orange"],
         zorder=3,
         label="dynamic flags",
     )
@@ -389,7 +388,7 @@ for name, s in SERIES.items():
         for rule in RULES:
             flags = test_flags(s, d, thresholds[name].loc[d, rule])
             row[rule] = lh.event_metrics(s["spans"], flags)["f1"]
-        dyn_flags = lh.dynamic_threshold(raw_test, span=s["smooth"], **TELEMANOM).flags
+        dyn_flags = telemanom.dynamic_threshold(raw_test, span=s["smooth"], **TELEMANOM).flags
         row[OFFLINE] = lh.event_metrics(s["spans"], dyn_flags)["f1"]
         rule_rows.append(row)
 rule_table = pd.DataFrame(rule_rows).set_index(["series", "detector"])
@@ -466,7 +465,7 @@ for name in SERIES:
 # Where the dynamic threshold's point F1 comes from: the error buffer.
 taxi_s, taxi_test = SERIES["NYC taxi"], SERIES["NYC taxi"]["masks"][2]
 for buffer in (1, TELEMANOM["error_buffer"]):
-    flags = lh.dynamic_threshold(
+    flags = telemanom.dynamic_threshold(
         taxi_s["raw_lstm"][taxi_test].fillna(0.0),
         span=taxi_s["smooth"],
         **{**TELEMANOM, "error_buffer": buffer},
@@ -563,7 +562,7 @@ def pr_curve(truth, score):
     return tp / (last + 1), tp / t.sum()
 
 
-palette = [COLORS[c] for c in ("blue", "orange", "green", "purple", "vermillion")]
+palette = [lh.COLORS[c] for c in ("blue", "orange", "green", "purple", "vermillion")]
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
 ap_rows = []
 for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
@@ -572,7 +571,7 @@ for ax, (name, s) in zip(axes, SERIES.items(), strict=True):
     for color, (d, sc) in zip(palette, s["scores"].items(), strict=False):
         score = sc[test].to_numpy()
         precision, recall = pr_curve(truth, score)
-        ap = lh.average_precision(truth, score)
+        ap = lh.pr_auc(truth, score)
         ap_rows.append({"series": name, "detector": d, "average precision": ap})
         ax.plot(recall, precision, color=color, lw=1, label=f"{d} (AP {ap:.2f})")
         op = lh.point_metrics(truth, score > thresholds[name].loc[d, RULE])
@@ -614,7 +613,7 @@ for name, s in SERIES.items():
             {
                 "series": name,
                 "seed": seed,
-                "AP": lh.average_precision(truth, score[test].to_numpy()),
+                "AP": lh.pr_auc(truth, score[test].to_numpy()),
             }
         )
 seed_ap = pd.DataFrame(seed_rows).pivot(index="series", columns="seed", values="AP")
@@ -653,16 +652,16 @@ print(
 # NAB scores a stream as an operator would feel it (`lh.nab_score`): in each labelled span only the **earliest** detection counts, weighted by a scaled sigmoid of its position (+1 at the span's start, close to 0 at its end); a span with no detection costs the false-negative weight; **every** flagged point outside the spans costs the false-positive weight, less if it falls just after a span. The raw score is normalised so that the detector that never fires scores 0 and the one that fires exactly at each span's start scores 100. Three profiles weigh the parts differently (NAB's `config/profiles.json`):
 
 # %%
-print(pd.DataFrame(lh.NAB_PROFILES).T)
+print(pd.DataFrame(nab.PROFILES).T)
 
 rows = []
 for (name, d), flags in all_flags.items():
-    for profile in lh.NAB_PROFILES:
-        result = lh.nab_score(SERIES[name]["spans"], flags, profile=profile, probation_fraction=0.0)
+    for profile in nab.PROFILES:
+        result = nab.score(SERIES[name]["spans"], flags, profile=profile, probation_fraction=0.0)
         rows.append({"series": name, "detector": d, "profile": profile, "NAB": result.normalised})
 nab_table = pd.DataFrame(rows).pivot_table(
     index=["series", "detector"], columns="profile", values="NAB", sort=False
-)[list(lh.NAB_PROFILES)]
+)[list(nab.PROFILES)]
 display(nab_table.round(1))
 for name in SERIES:
     std = nab_table.loc[name, "standard"]
@@ -802,11 +801,10 @@ null = pd.Series(False, index=idx)
 perfect = null.copy()
 for a, _ in s["spans"]:
     perfect[idx[idx >= a][0]] = True
-for profile in lh.NAB_PROFILES:
-    assert lh.nab_score(s["spans"], null, profile, probation_fraction=0.0).normalised == 0.0
+for profile in nab.PROFILES:
+    assert nab.score(s["spans"], null, profile, probation_fraction=0.0).normalised == 0.0
     assert (
-        abs(lh.nab_score(s["spans"], perfect, profile, probation_fraction=0.0).normalised - 100)
-        < 1e-9
+        abs(nab.score(s["spans"], perfect, profile, probation_fraction=0.0).normalised - 100) < 1e-9
     )
 print("All checks passed.")
 

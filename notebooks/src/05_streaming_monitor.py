@@ -6,7 +6,7 @@
 # **What you will learn**
 #
 # - what a detector is made of besides the model (scaler statistics, window length, feature names, threshold), and how to save and load all of it so that the loaded detector scores exactly like the original;
-# - how to score a live feed point by point with `lh.StreamingScorer`, with an explicit warm-up, and why its scores equal the batch scores bit for bit;
+# - how to score a live feed point by point with `streaming.StreamingScorer`, with an explicit warm-up, and how closely its scores match the batch scores, and why;
 # - what to do with bad input at run time: a NaN, a missing metric, a timestamp going backwards;
 # - where the time goes when you score one point: `model.predict`, calling the model directly, and a compiled `tf.function`;
 # - why "retrain on everything that arrives" teaches a monitor that an incident is normal, and a safer policy.
@@ -33,7 +33,7 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.plotting import COLORS, apply_style, shade_mask
+from lstm_helpers import streaming
 
 assert keras.__version__.startswith("3."), f"this notebook needs Keras 3, found {keras.__version__}"
 print(
@@ -45,7 +45,7 @@ keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
 # Step 8 compiles each retrained model once, on purpose; hide TensorFlow's retracing warnings.
 tf.get_logger().setLevel("ERROR")
-apply_style()
+lh.apply_style()
 
 # %% [markdown]
 # ## Step 1 — A service's metrics, and a live feed with three incidents and a lasting change
@@ -106,9 +106,9 @@ print(
 
 fig, axes = plt.subplots(len(FEATURES), 1, figsize=(11, 7), sharex=True)
 for ax, name in zip(axes, FEATURES, strict=True):
-    ax.plot(live.index, live[name], color=COLORS["blue"], lw=0.6)
-    shade_mask(live.index, in_incident, ax=ax, label="incident")
-    ax.axvline(live.index[RELEASE], color=COLORS["vermillion"], ls="--", label="release")
+    ax.plot(live.index, live[name], color=lh.COLORS["blue"], lw=0.6)
+    lh.shade_mask(live.index, in_incident, ax=ax, label="incident")
+    ax.axvline(live.index[RELEASE], color=lh.COLORS["vermillion"], ls="--", label="release")
     ax.set_ylabel(name)
 axes[0].set_title("The live feed: three CPU incidents, and a release that slows every request")
 axes[0].legend(loc="upper left", ncol=2)
@@ -189,10 +189,10 @@ print(
 )
 
 fig, ax = plt.subplots(figsize=(11, 3.5))
-ax.plot(live.index, batch_scores, color=COLORS["orange"], lw=0.7, label="causal score")
-ax.axhline(threshold, color=COLORS["vermillion"], ls="--", label="threshold")
-shade_mask(live.index, in_incident, ax=ax, label="incident")
-ax.axvline(live.index[RELEASE], color=COLORS["black"], ls=":", label="release")
+ax.plot(live.index, batch_scores, color=lh.COLORS["orange"], lw=0.7, label="causal score")
+ax.axhline(threshold, color=lh.COLORS["vermillion"], ls="--", label="threshold")
+lh.shade_mask(live.index, in_incident, ax=ax, label="incident")
+ax.axvline(live.index[RELEASE], color=lh.COLORS["black"], ls=":", label="release")
 ax.set_yscale("log")
 ax.set(title="Causal scores of the live feed (batch)", xlabel="time (UTC)", ylabel="score (log)")
 ax.legend(loc="upper left", ncol=4)
@@ -267,12 +267,12 @@ print(
 # %% [markdown]
 # ## Step 4 — Save the detector, load it back
 #
-# A model file alone cannot score anything: the scorer also needs the scaler statistics, the window length, the order of the metrics and the threshold. `lh.Detector` holds all of them, and `lh.save_detector` writes them as two files in one folder: the Keras model as `model.keras`, and everything else in `detector.json`, small enough to read (and review in a pull request), with the version of `lstm_helpers` that wrote it.
+# A model file alone cannot score anything: the scorer also needs the scaler statistics, the window length, the order of the metrics and the threshold. `streaming.Detector` holds all of them, and `streaming.save_detector` writes them as two files in one folder: the Keras model as `model.keras`, and everything else in `detector.json`, small enough to read (and review in a pull request), with the version of `lstm_helpers` that wrote it.
 #
 # We save into a temporary folder. In a real deployment that folder is what you ship.
 
 # %%
-detector = lh.Detector(
+detector = streaming.Detector(
     model=model,
     n_timesteps=N_TIMESTEPS,
     center=center,
@@ -282,7 +282,7 @@ detector = lh.Detector(
 )
 workdir = tempfile.TemporaryDirectory(prefix="lstm-monitor-")  # removed when the kernel stops
 folder = Path(workdir.name) / "detector"
-config_path = lh.save_detector(detector, folder)
+config_path = streaming.save_detector(detector, folder)
 print(sorted(p.name for p in folder.iterdir()))
 print(config_path.read_text())
 
@@ -290,11 +290,21 @@ print(config_path.read_text())
 # Loading checks that the files fit the pipeline that loads them. Here the pipeline states what it expects: windows of `N_TIMESTEPS` rows of these five metrics, in this order. A detector saved for another window length is refused with a clear error instead of scoring data it was not made for:
 
 # %%
-loaded = lh.load_detector(folder, n_timesteps=N_TIMESTEPS, feature_names=FEATURES)
+loaded = streaming.load_detector(folder, n_timesteps=N_TIMESTEPS, feature_names=FEATURES)
 loaded_scores = loaded.batch_scores(live)
 print(
-    "loaded detector's scores equal the batch scores:",
-    np.array_equal(loaded_scores, batch_scores, equal_nan=True),
+    "loaded detector's scores match the batch scores within the stated tolerance:",
+    np.allclose(
+        loaded_scores,
+        batch_scores,
+        rtol=streaming.STREAM_RTOL,
+        atol=streaming.STREAM_ATOL,
+        equal_nan=True,
+    ),
+)
+print(
+    "and equal, exactly, those of the detector before saving:",
+    np.array_equal(loaded_scores, detector.batch_scores(live), equal_nan=True),
 )
 
 
@@ -304,21 +314,21 @@ def short(error: Exception) -> str:
 
 
 try:
-    lh.load_detector(folder, n_timesteps=2 * N_TIMESTEPS, feature_names=FEATURES)
+    streaming.load_detector(folder, n_timesteps=2 * N_TIMESTEPS, feature_names=FEATURES)
 except ValueError as error:
     print("refused:", short(error))
 try:
-    lh.load_detector(folder, n_features=4)
+    streaming.load_detector(folder, n_features=4)
 except ValueError as error:
     print("refused:", short(error))
 
 # %% [markdown]
-# The scores are equal bit for bit, not just close: JSON stores each float with enough digits to read back the same number, and the `.keras` file stores the weights as they are.
+# The loaded detector scores exactly like the one that was saved: JSON stores each float with enough digits to read back the same number, and the `.keras` file stores the weights as they are. Against `model.predict`, which runs the windows in batches of 32, they agree within a tolerance, for the reason Step 5 explains.
 
 # %% [markdown]
 # ## Step 5 — Score the feed one point at a time
 #
-# `loaded.stream()` returns an `lh.StreamingScorer`. Its `update(observation, timestamp)` takes one row of raw metrics and returns a `StreamResult`:
+# `loaded.stream()` returns an `streaming.StreamingScorer`. Its `update(observation, timestamp)` takes one row of raw metrics and returns a `StreamResult`:
 #
 # - during the **warm-up** (the first `N_TIMESTEPS - 1` points) `ready=False`, `score=nan` and `flag=None`: the scorer says it has no decision yet, rather than a silent "normal";
 # - from then on, the score of the window that ends at this point, and `flag = score > threshold`.
@@ -336,13 +346,21 @@ for timestamp, row in zip(live.index, live.to_numpy(), strict=True):
 stream_scores = np.array([r.score for r in results])
 for r in results[N_TIMESTEPS - 2 : N_TIMESTEPS + 1]:
     print(r)
+gap = np.nanmax(np.abs(stream_scores - batch_scores))
+print(f"largest difference between stream and batch scores: {gap:.2e}")
 print(
-    "stream scores equal the batch scores, point for point:",
-    np.array_equal(stream_scores, batch_scores, equal_nan=True),
+    "within the stated tolerance:",
+    np.allclose(
+        stream_scores,
+        batch_scores,
+        rtol=streaming.STREAM_RTOL,
+        atol=streaming.STREAM_ATOL,
+        equal_nan=True,
+    ),
 )
 
 # %% [markdown]
-# Why exactly equal? Both paths scale with the same float64 arithmetic, hand the model the same float32 numbers, and compute the error with the same `lh.per_step_errors`. The only place they could part is the model: batch scoring runs all windows through the model at once, streaming one at a time. Op determinism does not promise equality here: it promises the same result for the same inputs and shapes, run after run, not across batch sizes. That a window's reconstruction comes out the same alone or inside a batch is an **empirical fact** about these CPU kernels, not a guarantee. So it is tested: `tests/test_streaming.py` replays series both ways, and in batches of several sizes, and this notebook asserts it in its Checks. If a future TensorFlow or another backend broke it, those asserts would fail rather than a tolerance hiding it.
+# Why so close, and why not exactly equal? Both paths scale with the same float64 arithmetic, hand the model the same float32 numbers, and compute the error with the same `lh.per_step_errors`. The only place they can part is the model: batch scoring runs all windows through it at once, streaming one at a time, and a float32 model may add its numbers in another order for another batch size. Op determinism does not promise equality here: it promises the same result for the same inputs and shapes, run after run, not across batch sizes. So `streaming` states a tolerance (`STREAM_RTOL`, `STREAM_ATOL`, printed differences far below it), and `tests/helpers/test_streaming.py` checks it on several model shapes and batch sizes. A point whose score lies that close to the threshold could be flagged by one path and not the other; no other point can.
 
 # %% [markdown]
 # ## Step 6 — Bad input at run time
@@ -447,7 +465,7 @@ print(
 # %%
 RETRAIN_EPOCHS = 5
 trainer = build_autoencoder()  # one model does all fine-tuning: its training step is traced once
-trainer_scorer = lh.Detector(trainer, N_TIMESTEPS, center, scale, threshold, FEATURES)
+trainer_scorer = streaming.Detector(trainer, N_TIMESTEPS, center, scale, threshold, FEATURES)
 
 
 def fine_tune(weights: list[np.ndarray], windows: np.ndarray, seed: int) -> None:
@@ -469,8 +487,8 @@ HELD_OUT = 0.25  # the last quarter of the accepted windows sets the threshold
 
 
 def retrain(
-    det: lh.Detector, day: int, accept: np.ndarray, seed: int = SEED
-) -> tuple[lh.Detector, float]:
+    det: streaming.Detector, day: int, accept: np.ndarray, seed: int = SEED
+) -> tuple[streaming.Detector, float]:
     """Fine-tune on the first accepted windows of `day`, threshold on the held-out last ones.
 
     Also returns the threshold the walkthrough would set, on the fine-tuning windows themselves.
@@ -490,7 +508,9 @@ def retrain(
     refit_threshold = lh.quantile_threshold(last_step_errors(tune), QUANTILE)
     model = build_autoencoder()
     model.set_weights(trainer.get_weights())
-    return lh.Detector(model, N_TIMESTEPS, center, scale, new_threshold, FEATURES), refit_threshold
+    return streaming.Detector(
+        model, N_TIMESTEPS, center, scale, new_threshold, FEATURES
+    ), refit_threshold
 
 
 def window_is_clean(flags: np.ndarray) -> np.ndarray:
@@ -573,10 +593,10 @@ detections
 # %%
 fig, axes = plt.subplots(len(policies), 1, figsize=(11, 8.5), sharex=True, sharey=True)
 for ax, (policy, (scores, thresholds)) in zip(axes, policies.items(), strict=True):
-    ax.plot(live.index, scores, color=COLORS["orange"], lw=0.6, label="score")
-    ax.plot(live.index, thresholds, color=COLORS["vermillion"], ls="--", lw=1, label="threshold")
-    shade_mask(live.index, in_incident, ax=ax, label="incident")
-    ax.axvline(live.index[RELEASE], color=COLORS["black"], ls=":", label="release")
+    ax.plot(live.index, scores, color=lh.COLORS["orange"], lw=0.6, label="score")
+    ax.plot(live.index, thresholds, color=lh.COLORS["vermillion"], ls="--", lw=1, label="threshold")
+    lh.shade_mask(live.index, in_incident, ax=ax, label="incident")
+    ax.axvline(live.index[RELEASE], color=lh.COLORS["black"], ls=":", label="release")
     ax.set_yscale("log")
     ax.set_title(policy, fontsize=10)
     ax.set_ylabel("score (log)")
@@ -687,17 +707,30 @@ assert (
     np.isnan(batch_scores[: N_TIMESTEPS - 1]).all()
     and np.isfinite(batch_scores[N_TIMESTEPS - 1 :]).all()
 )
-assert np.array_equal(stream_scores, batch_scores, equal_nan=True)  # bit for bit, no tolerance
-assert np.array_equal(loaded_scores, batch_scores, equal_nan=True)
+tolerance = {"rtol": streaming.STREAM_RTOL, "atol": streaming.STREAM_ATOL, "equal_nan": True}
+assert np.allclose(stream_scores, batch_scores, **tolerance)  # the stated tolerance
+assert np.allclose(loaded_scores, batch_scores, **tolerance)
+assert np.array_equal(loaded_scores, detector.batch_scores(live), equal_nan=True)
 assert all(not r.ready and r.flag is None for r in results[: N_TIMESTEPS - 1])
-assert [r.flag for r in results[N_TIMESTEPS - 1 :]] == list(batch_flags[N_TIMESTEPS - 1 :])
+near = np.isclose(
+    batch_scores, loaded.threshold, rtol=streaming.STREAM_RTOL, atol=streaming.STREAM_ATOL
+)
+assert all(
+    r.flag == f or n
+    for r, f, n in zip(
+        results[N_TIMESTEPS - 1 :],
+        batch_flags[N_TIMESTEPS - 1 :],
+        near[N_TIMESTEPS - 1 :],
+        strict=True,
+    )
+)
 assert set(latency_ms) == {"stream_p50", "stream_p99", "naive_p50", "naive_p99"}
 
 # The batch score is causal: changing the feed from point k on leaves every earlier score alone.
 k = 300
 changed = live.copy()
 changed.iloc[k:] += 50.0
-assert np.array_equal(loaded.batch_scores(changed)[:k], batch_scores[:k], equal_nan=True)
+assert np.array_equal(loaded.batch_scores(changed)[:k], loaded_scores[:k], equal_nan=True)
 
 # No peeking: scaler from the fit part, threshold from the calibration part, both saved exactly.
 assert np.array_equal(loaded.center, fit_part.to_numpy().mean(axis=0))
@@ -713,7 +746,7 @@ for policy in ("only what scored normal", "normal, plus human review"):
     assert not (trained_on[policy] & had_flag & ~reviewed).any(), policy
 assert trained_on["retrain on everything"][: 2 * DAY].all()
 assert not trained_on["frozen"].any()
-assert np.array_equal(policies["frozen"][0], batch_scores, equal_nan=True)
+assert np.allclose(policies["frozen"][0], batch_scores, **tolerance)
 # The seed study's first seed is the run of the table: same protocol, same result.
 for policy, shares in day2_share.items():
     scores, thresholds = policies[policy]
@@ -723,8 +756,8 @@ print("All checks passed.")
 # %% [markdown]
 # ## Recap
 #
-# - A detector is more than its model: scaler statistics, window length, feature names and order, and threshold. Save them together (`lh.save_detector`), load them with what the pipeline expects (`lh.load_detector`), and a mismatch fails loudly.
-# - The causal score of point `t` needs only points up to `t`. `lh.StreamingScorer` computes it point by point, says explicitly when it cannot yet (warm-up, and after a gap), and equals the batch scores bit for bit.
+# - A detector is more than its model: scaler statistics, window length, feature names and order, and threshold. Save them together (`streaming.save_detector`), load them with what the pipeline expects (`streaming.load_detector`), and a mismatch fails loudly.
+# - The causal score of point `t` needs only points up to `t`. `streaming.StreamingScorer` computes it point by point, says explicitly when it cannot yet (warm-up, and after a gap), and matches the batch scores within a stated tolerance (a float32 model may round differently for one window than for many).
 # - Bad input (NaN, a missing metric, a timestamp going backwards) is refused with a clear message, or handled by a documented policy, and never scored silently.
 # - Per point, `model.predict` is mostly overhead; a compiled `tf.function` called on one window costs a small fraction of it.
 # - Retraining on everything that arrives teaches the monitor that incidents are normal, above all when the new threshold is set on the same windows. Set every threshold on held-out normal data, retrain on what scored normal, and let a person decide when a lasting change is the new normal.

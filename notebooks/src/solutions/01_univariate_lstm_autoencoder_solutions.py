@@ -16,12 +16,11 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.plotting import COLORS, apply_style
 
 SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
-apply_style()
+lh.apply_style()
 
 # %% [markdown]
 # Notebook 1 up to Step 6, with its names: the data, the scaling, the windows, the model trained with the same seed and settings, and the window threshold.
@@ -231,22 +230,22 @@ print(
 print(f"a range check could catch at most {len(ex3_out_of_range)} of the 50 shifted points")
 
 ex3_fig, ex3_ax = plt.subplots()
-ex3_ax.plot(ex3_series, color=COLORS["blue"], lw=1, label="series with a level shift")
+ex3_ax.plot(ex3_series, color=lh.COLORS["blue"], lw=1, label="series with a level shift")
 ex3_ax.scatter(
     ex3_points,
     ex3_series[ex3_points],
-    color=COLORS["vermillion"],
+    color=lh.COLORS["vermillion"],
     s=15,
     zorder=3,
     label="detected",
 )
-ex3_ax.axvspan(600, 649, color=COLORS["sky"], alpha=0.3, label="true shift")
+ex3_ax.axvspan(600, 649, color=lh.COLORS["sky"], alpha=0.3, label="true shift")
 ex3_ax.set(title="A level shift, scored by the autoencoder", xlabel="point index", ylabel="value")
 ex3_ax.legend()
 plt.show()
 
 # %% [markdown]
-# Most of the stretch is missed: 31 of its 50 points, in this run. What is found clusters at the **jumps** at its ends (a step the wave never makes: 8 detections within 5 points of an end). Being **above the training range** helps little: only 3 of the 12 out-of-range points are detected. In between, a window sees a smooth sine, only higher: an autoencoder judges the *shape* inside its window, so a shifted stretch with a normal shape is hard for it to see. The 4 detections outside the stretch come from the offline score: a point's max over all windows covering it includes windows that reach into the shifted stretch, so points just before and after it inherit their errors. A range check (Step 12) is no cure either: it could catch at most the 12 out-of-range points of 50. Level shifts need a score that compares each window's level with normal levels at that phase, such as a seasonal profile.
+# Most of the stretch is missed (the cell prints how many of its 50 points). What is found clusters at the **jumps** at its ends (a step the wave never makes: the cell counts the detections within 5 points of an end). Being **above the training range** does not make a point easy to see either (the last lines compare). In between, a window sees a smooth sine, only higher: an autoencoder judges the *shape* inside its window, so a shifted stretch with a normal shape is hard for it to see. The detections just outside the stretch come from the offline score: a point's max over all windows covering it includes windows that reach into the shifted stretch, so points just before and after it inherit their errors. A range check (Step 12) is no cure either: it could catch at most the out-of-range points. Level shifts need a score that compares each window's level with normal levels at that phase, such as a seasonal profile.
 
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 4 — The threshold's trade-off: k
@@ -261,7 +260,7 @@ plt.show()
 # Exercise 4: smaller spikes and several k. Only ex4_ names.
 ex4_spikes = {100: 1.0, 200: -2.0, 300: 3.0, 500: -4.0, 700: 6.0, 900: -8.0}
 ex4_X = lh.make_windows(scale(lh.sine_with_spikes(spikes=ex4_spikes).anomalous), TIME_STEPS)
-ex4_window_err = lh.window_mae(ex4_X, model.predict(ex4_X, verbose=0))
+ex4_window_err = lh.per_step_errors(ex4_X, model.predict(ex4_X, verbose=0)).mean(axis=1)
 ex4_holds_spike = np.zeros((len(ex4_X), len(ex4_spikes)), dtype=bool)  # window w holds spike j
 for ex4_j, ex4_p in enumerate(ex4_spikes):
     ex4_holds_spike[max(0, ex4_p - TIME_STEPS + 1) : ex4_p + 1, ex4_j] = True

@@ -77,7 +77,7 @@ FIRST = N_IN + N_HORIZON + SMOOTH  # every score is defined from here on
 SPANS = [(start, start + length - 1) for start, length in EVENTS]
 avg_cols = [f"t{h}_error_avg" for h in range(N_HORIZON)]
 forecaster_score = lh.smooth(df_out[avg_cols].mean(axis=1), SMOOTH).iloc[FIRST:]
-forecaster_ap = lh.average_precision(pd.Series(truth).iloc[FIRST:], forecaster_score)
+forecaster_ap = lh.pr_auc(pd.Series(truth).iloc[FIRST:], forecaster_score)
 print(f"forecaster PR-AUC on the first test part: {forecaster_ap:.3f}")
 
 # %% [markdown] tags=["exercise"]
@@ -142,9 +142,7 @@ ex2_ap = None  # your code here: PR-AUC of each horizon's smoothed t{h}_error_av
 ex2_truth = pd.Series(truth).iloc[FIRST:]
 ex2_ap = pd.Series(
     {
-        h: lh.average_precision(
-            ex2_truth, lh.smooth(df_out[f"t{h}_error_avg"], SMOOTH).iloc[FIRST:]
-        )
+        h: lh.pr_auc(ex2_truth, lh.smooth(df_out[f"t{h}_error_avg"], SMOOTH).iloc[FIRST:])
         for h in range(N_HORIZON)
     },
     name="PR-AUC",
@@ -187,7 +185,7 @@ for ex3_f in range(N_FEATURES):
         anomalous[N_IN:, ex3_f] - np.c_[ex3_win, np.ones(len(ex3_win))] @ ex3_w
     )
 ex3_score = lh.smooth(pd.Series(ex3_errors.mean(axis=1)), SMOOTH).iloc[FIRST:]
-ex3_ap = lh.average_precision(pd.Series(truth).iloc[FIRST:], ex3_score)
+ex3_ap = lh.pr_auc(pd.Series(truth).iloc[FIRST:], ex3_score)
 print(
     f"PR-AUC: per-metric linear forecasters {ex3_ap:.3f}, multivariate forecaster {forecaster_ap:.3f}"
 )

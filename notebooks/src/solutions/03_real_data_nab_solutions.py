@@ -18,6 +18,7 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
+from lstm_helpers import nab
 
 SEEDS = (0, 1, 2)
 tf.config.experimental.enable_op_determinism()
@@ -71,7 +72,7 @@ def evaluate(p: dict, score: pd.Series, flags: pd.Series) -> dict:
     """Step 5: every metric on the test period."""
     test = p["test"]
     metrics = lh.evaluate(p["spans"], flags[test], score[test])
-    metrics["pr_auc"] = metrics.pop("average_precision")
+    metrics["pr_auc"] = metrics.pop("pr_auc")
     return metrics
 
 
@@ -234,7 +235,7 @@ def verdict(table: pd.DataFrame, name: str, metric: str) -> str:
     return sentence + "."
 
 
-temp_raw, temp_spans = lh.load_nab("realKnownCause/machine_temperature_system_failure.csv")
+temp_raw, temp_spans = nab.load("realKnownCause/machine_temperature_system_failure.csv")
 temp = temp_raw["value"].resample("15min").mean().interpolate()
 raw_rows = len(temp_raw) + temp_raw.attrs["dropped_duplicate_timestamps"]
 p = make_protocol("machine temperature", temp, temp_spans, raw_rows)
@@ -264,7 +265,7 @@ print(verdict(results, "machine temperature", "event_f1"))
 # **How to check.** Print `verdict(ex1_results, "jumpsup", "event_f1")` and the same for `"pr_auc"`. Is the one span found by every detector (`events_detected`), how long after its start (`mean_delay`), and how many false alarms per day does each raise? Which simple baseline is enough here, and why?
 
 # %% tags=["starter"]
-ex1_raw, ex1_spans = lh.load_nab("artificialWithAnomaly/art_daily_jumpsup.csv")
+ex1_raw, ex1_spans = nab.load("artificialWithAnomaly/art_daily_jumpsup.csv")
 ex1_raw_rows = len(ex1_raw) + ex1_raw.attrs["dropped_duplicate_timestamps"]
 ex1_protocol = None  # your code here: make_protocol("jumpsup", ex1_raw["value"], ...)
 ex1_rows = []  # your code here: one apply_protocol(...) row per detector and seed
@@ -291,7 +292,7 @@ ex1_results = pd.DataFrame(ex1_rows)
 ex1_results["seed"] = ex1_results["seed"].astype("Int64")
 print(verdict(ex1_results, "jumpsup", "event_f1"))
 print(verdict(ex1_results, "jumpsup", "pr_auc"))
-ex1_columns = ["method", "seed", "events_detected", "mean_delay", "false_alarms_per_day", "pr_auc"]
+ex1_columns = ["method", "seed", "spans_found", "mean_delay", "false_alarms_per_day", "pr_auc"]
 ex1_results[ex1_columns].round({"false_alarms_per_day": 3, "pr_auc": 3})
 
 # %% [markdown]
@@ -309,7 +310,7 @@ print(ex1_results.groupby("method", sort=False)["flag_vs_jump"].agg(["min", "max
 
 # The same protocol as notebook 3: periods in time order, calibration before the span.
 assert ex1_protocol["calibration"][-1] < ex1_start < ex1_protocol["test"][-1]
-assert (ex1_results["events_detected"] == "1/1").all()
+assert (ex1_results["spans_found"] == "1/1").all()
 # What the text below says, checked: every simple baseline's first flag in the span comes
 # before the jump; every LSTM seed's first flag comes at the jump or after it.
 ex1_simple = ~ex1_results["method"].str.startswith(("LSTM", "random"))
@@ -361,8 +362,8 @@ ex2_side = pd.DataFrame(
     {
         "method": ex2_results["method"],
         "seed": ex2_results["seed"],
-        "found (max)": ex2_before["events_detected"],
-        "found (q99)": ex2_results["events_detected"],
+        "found (max)": ex2_before["spans_found"],
+        "found (q99)": ex2_results["spans_found"],
         "false alarms/day (max)": ex2_before["false_alarms_per_day"].round(3),
         "false alarms/day (q99)": ex2_results["false_alarms_per_day"].round(3),
     }

@@ -15,13 +15,13 @@ import pandas as pd
 import tensorflow as tf
 
 import lstm_helpers as lh
-from lstm_helpers.plotting import COLORS, apply_style
+from lstm_helpers import nab, telemanom
 
 SEED = 42
 keras.utils.set_random_seed(SEED)
 tf.config.experimental.enable_op_determinism()
 tf.get_logger().setLevel("ERROR")  # no retracing notes when predict runs in a loop
-apply_style()
+lh.apply_style()
 
 # %% [markdown]
 # Notebook 4's Step 1 for its two NAB series: fit, calibration and test parts; a small LSTM forecaster per series (causal one-step errors); the baselines; the same causal smoothing for every score; thresholds set on calibration scores only.
@@ -29,7 +29,7 @@ apply_style()
 # %%
 K, Q = 3.0, 0.99
 RULE = f"mean + {K:g} std"
-TELEMANOM = dict(window=2100, batch=70, error_buffer=100, min_decrease=0.13)
+TELEMANOM = dict(history=2100, batch=70, error_buffer=100, min_decrease=0.13)
 
 
 def parts(frame, fit_end, calibration_end):
@@ -84,9 +84,9 @@ def best_f1(truth, score, adjust):
     return best
 
 
-temp_raw, temp_spans = lh.load_nab("realKnownCause/machine_temperature_system_failure.csv")
+temp_raw, temp_spans = nab.load("realKnownCause/machine_temperature_system_failure.csv")
 temp = temp_raw["value"].resample("15min").mean().interpolate().to_frame("temperature")
-taxi, taxi_spans = lh.load_nab("realKnownCause/nyc_taxi.csv")
+taxi, taxi_spans = nab.load("realKnownCause/nyc_taxi.csv")
 taxi = taxi.rename(columns={"value": "passengers"})
 temp_start = temp_spans[0][0].floor("15min")
 temp_fit_end = temp.index[0] + 0.6 * (temp_start - temp.index[0])
@@ -128,9 +128,9 @@ for name, s in SERIES.items():
 #
 # **Goal.** See how much of the dynamic threshold's behaviour comes from one parameter that was tuned for other data: the **error buffer**, which widens every flagged point by `error_buffer − 1` neighbours on each side. Telemanom's 100 points were chosen for spacecraft channels; on the taxi's 30-minute counts they are two days either side.
 #
-# **Starting point.** Notebook 4's Step 3 ran `lh.dynamic_threshold(errors, span=..., **TELEMANOM)` on the test part of the LSTM's raw errors, `SERIES["NYC taxi"]["raw_lstm"]`. Run it again for each buffer in `ex1_buffers`, everything else unchanged.
+# **Starting point.** Notebook 4's Step 3 ran `telemanom.dynamic_threshold(errors, span=..., **TELEMANOM)` on the test part of the LSTM's raw errors, `SERIES["NYC taxi"]["raw_lstm"]`. Run it again for each buffer in `ex1_buffers`, everything else unchanged.
 #
-# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`lh.nab_score(..., probation_fraction=0.0).normalised`). Which metric moves the most? The table uses the test labels, so it shows what the buffer does; it must not be how you choose the buffer (that would be tuning on test labels): argue from the sampling rate and the events' length, or use calibration data.
+# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`nab.score(..., probation_fraction=0.0).normalised`). Which metric moves the most? The table uses the test labels, so it shows what the buffer does; it must not be how you choose the buffer (that would be tuning on test labels): argue from the sampling rate and the events' length, or use calibration data.
 
 # %% tags=["starter"]
 ex1_buffers = [1, 10, 100]
@@ -147,14 +147,16 @@ ex1_table = (
 ex1_rows = {}
 for ex1_buffer in ex1_buffers:
     ex1_params = {**TELEMANOM, "error_buffer": ex1_buffer}
-    ex1_flags = lh.dynamic_threshold(ex1_errors, span=ex1_series["smooth"], **ex1_params).flags
+    ex1_flags = telemanom.dynamic_threshold(
+        ex1_errors, span=ex1_series["smooth"], **ex1_params
+    ).flags
     ex1_events = lh.event_metrics(ex1_series["spans"], ex1_flags)
     ex1_rows[ex1_buffer] = {
         "flagged share": ex1_flags.mean(),
         "alarms": ex1_events["n_alarms"],
         "event F1": ex1_events["f1"],
         "point F1": lh.point_metrics(ex1_series["truth"][ex1_flags.index], ex1_flags)["f1"],
-        "NAB standard": lh.nab_score(
+        "NAB standard": nab.score(
             ex1_series["spans"], ex1_flags, probation_fraction=0.0
         ).normalised,
     }
@@ -220,9 +222,11 @@ ex2_test_alarms_per_week = ex2_events["fp"] / ex2_test_weeks
 ex2_found = f"{ex2_events['tp']}/{len(ex2_series['spans'])}"
 
 ex2_fig, ex2_ax = plt.subplots(figsize=(8, 3.5))
-ex2_ax.plot(ex2_quantiles, ex2_per_week, color=COLORS["blue"], label="calibration alarms per week")
-ex2_ax.axhline(ex2_budget_per_week, color=COLORS["vermillion"], ls="--", label="budget")
-ex2_ax.axvline(ex2_q, color=COLORS["green"], ls=":", label=f"chosen quantile {ex2_q:.4f}")
+ex2_ax.plot(
+    ex2_quantiles, ex2_per_week, color=lh.COLORS["blue"], label="calibration alarms per week"
+)
+ex2_ax.axhline(ex2_budget_per_week, color=lh.COLORS["vermillion"], ls="--", label="budget")
+ex2_ax.axvline(ex2_q, color=lh.COLORS["green"], ls=":", label=f"chosen quantile {ex2_q:.4f}")
 ex2_ax.set(
     title="NYC taxi, LSTM: alarms per week against the calibration quantile",
     xlabel="quantile",
@@ -307,7 +311,7 @@ assert (ex3_all["best point-adjusted F1"] >= ex3_all["best F1"]).all()
 #
 # **Goal.** See whether the NAB profiles prefer different thresholds, and what it costs to choose the threshold with the test labels.
 #
-# **Starting point.** The machine temperature's LSTM scores, `SERIES["machine temperature"]["scores"]["LSTM"]`. For each `k` in `ex4_ks`, set the threshold at mean + k·std of the calibration scores, flag the test part, and score it with `lh.nab_score` under each profile of `lh.NAB_PROFILES` (`probation_fraction=0.0`).
+# **Starting point.** The machine temperature's LSTM scores, `SERIES["machine temperature"]["scores"]["LSTM"]`. For each `k` in `ex4_ks`, set the threshold at mean + k·std of the calibration scores, flag the test part, and score it with `lh.nab_score` under each profile of `nab.PROFILES` (`probation_fraction=0.0`).
 #
 # **How to check.** `ex4_table` has one row per k and one column per profile (normalised NAB scores). Which k does each profile prefer? If you reported each profile's best score, what would you be doing that NAB's own optimiser also does?
 
@@ -326,7 +330,7 @@ ex4_test = ex4_score[ex4_series["masks"][2]]
 ex4_table = pd.DataFrame(
     {
         profile: [
-            lh.nab_score(
+            nab.score(
                 ex4_series["spans"],
                 ex4_test > lh.mean_std_threshold(ex4_cal, k=k),
                 profile=profile,
@@ -334,12 +338,12 @@ ex4_table = pd.DataFrame(
             ).normalised
             for k in ex4_ks
         ]
-        for profile in lh.NAB_PROFILES
+        for profile in nab.PROFILES
     },
     index=pd.Index(ex4_ks, name="k"),
 )
 display(ex4_table.round(1))
-for ex4_profile in lh.NAB_PROFILES:
+for ex4_profile in nab.PROFILES:
     ex4_col = ex4_table[ex4_profile]
     print(
         f"{ex4_profile}: best k = {ex4_col.idxmax():g} (score {ex4_col.max():.1f}); at the pre-registered "
@@ -358,7 +362,7 @@ print(
     + "; "
     + ("all profiles prefer the same k." if ex4_best.nunique() == 1 else "the profiles disagree.")
 )
-assert ex4_table.shape == (len(ex4_ks), len(lh.NAB_PROFILES))
+assert ex4_table.shape == (len(ex4_ks), len(nab.PROFILES))
 
 # %% [markdown]
 # A profile that charges false positives more (`reward_low_FP_rate`) punishes a low k, which flags many points, hardest; one that charges misses more (`reward_low_FN_rate`) punishes it least. The profiles differ in how hard they punish a low k more than in where their best k lies: the lines above say whether, on this series, they pick the same k. Picking k per profile from this table uses the test labels to set the threshold, which is what NAB's optimiser does across its corpus: the best score in each column is an optimistic figure, not a prediction of how the detector will do on new data. Report the score at a k fixed beforehand (here, from calibration), and use the table only to understand the profiles.
