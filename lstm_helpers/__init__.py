@@ -18,8 +18,10 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
 6. :mod:`~lstm_helpers.plotting` – colour-blind-safe figures; every function takes ``ax=``
    and returns the Axes.
 
-Beside it: :mod:`~lstm_helpers.baselines` (the strongest simple detectors) and
-:mod:`~lstm_helpers.data` (synthetic series).
+Beside it: :mod:`~lstm_helpers.cleaning` (``clean_series``: the data check before any
+model), :mod:`~lstm_helpers.protocol` (``Protocol``: the same periods, choices, threshold
+and metrics for every detector), :mod:`~lstm_helpers.baselines` (the strongest simple
+detectors) and :mod:`~lstm_helpers.data` (synthetic series).
 
 Code that reproduces a named published method is a module named for it, imported as a
 module and never re-exported here: ``from lstm_helpers import nab, telemanom, streaming``
@@ -42,6 +44,7 @@ from .baselines import (
     static_zscore,
 )
 from .chance import circular_shift, rotation_null, verdict
+from .cleaning import clean_series
 from .data import coupled_metrics, decouple, sine_with_spikes, smooth_random_metrics
 from .errors import error_frame, per_step_errors, to_long, to_wide
 from .metrics import (
@@ -63,6 +66,7 @@ from .plotting import (
     shade_mask,
     shade_spans,
 )
+from .protocol import Protocol
 from .scores import (
     causal_scores,
     localise,
@@ -78,11 +82,13 @@ __version__ = "0.3.0"
 
 __all__ = [
     "COLORS",
+    "Protocol",
     "alarms",
     "apply_style",
     "calibration_split",
     "causal_scores",
     "circular_shift",
+    "clean_series",
     "coupled_metrics",
     "decouple",
     "detection_delays",
