@@ -20,8 +20,10 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
 
 Beside it: :mod:`~lstm_helpers.cleaning` (``clean_series``: the data check before any
 model), :mod:`~lstm_helpers.protocol` (``Protocol``: the same periods, choices, threshold
-and metrics for every detector), :mod:`~lstm_helpers.baselines` (the strongest simple
-detectors) and :mod:`~lstm_helpers.data` (synthetic series).
+and metrics for every detector), :mod:`~lstm_helpers.training` (``fit_restarts``: LSTMs
+trained to convergence without labels; ``training.window_length`` and
+``training.capacity``, the rules that size them from the data),
+:mod:`~lstm_helpers.baselines` (the strongest simple detectors) and :mod:`~lstm_helpers.data` (synthetic series).
 
 Code that reproduces a named published method is a module named for it, imported as a
 module and never re-exported here: ``from lstm_helpers import nab, telemanom, streaming``
@@ -76,6 +78,7 @@ from .scores import (
     smooth,
     windows_to_points,
 )
+from .training import fit_restarts
 from .windows import calibration_split, make_forecast_windows, make_windows
 
 __version__ = "0.3.0"
@@ -96,6 +99,7 @@ __all__ = [
     "evaluate",
     "event_metrics",
     "false_alarms_per_day",
+    "fit_restarts",
     "localise",
     "make_forecast_windows",
     "make_windows",
