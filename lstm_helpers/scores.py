@@ -331,12 +331,12 @@ def tail_threshold(
       ``mean + z_q * std`` (population std, ``ddof=0``), with ``z_q`` the standard normal
       ``q``-quantile, as Malhotra et al. (2015) model prediction errors. Stable from few
       scores, but the promise holds only as far as the scores' tail is Gaussian. Needs 2.
-    * ``"pot"`` – peaks over threshold, as in SPOT (Siffer, Fournier, Galinier and Lesieur,
-      "Anomaly detection in streams with extreme value theory", KDD 2017): the excesses of
-      the scores over a high initial threshold ``t`` (their ``initial_q``-quantile) are
-      fitted with a generalized Pareto distribution (shape ``xi``, scale ``sigma``) by
-      maximum likelihood (``scipy.stats.genpareto.fit`` with the location fixed at 0; SPOT
-      solves the same likelihood equations with Grimshaw's trick), and
+    * ``"pot"`` – peaks over threshold, as in SPOT's initialisation (Siffer, Fouque, Termier
+      and Largouët, "Anomaly detection in streams with extreme value theory", KDD 2017,
+      doi:10.1145/3097983.3098144): the excesses of the scores over a high initial threshold
+      ``t`` are fitted with a generalized Pareto distribution (shape ``xi``, scale
+      ``sigma``) by maximum likelihood (``scipy.stats.genpareto.fit`` with the location fixed
+      at 0; SPOT solves the same likelihood equations with Grimshaw's trick), and
 
       ``z_q = t + (sigma / xi) * ((q_tail * n / n_t) ** (-xi) - 1)``,
 
@@ -344,7 +344,9 @@ def tail_threshold(
       ``t - sigma * log(q_tail * n / n_t)``. It extrapolates beyond the largest score, so it
       can promise rates the data are too few to show. Needs at least ``MIN_EXCESSES`` (10)
       excesses, and ``q`` at or beyond the initial threshold's level
-      (``q_tail * n <= n_t``).
+      (``q_tail * n <= n_t``). One departure from SPOT's code: ``t`` is numpy's interpolated
+      ``initial_q``-quantile, where SPOT takes the sorted score at index
+      ``int(initial_q * n)``; the peaks are the scores above ``t`` in both.
 
     Parameters
     ----------
