@@ -247,44 +247,29 @@ try:
 except ValueError as error:
     print("lh.tail_threshold refuses:", error)
 
-fig, ax = plt.subplots(figsize=(10, 3.8))
-bins = np.linspace(min(stretches.min(), boot_few.min()), max(stretches.max(), boot_all.max()), 60)
-ax.hist(
-    boot_all,
-    bins,
-    color=lh.COLORS["blue"],
-    alpha=0.6,
-    density=True,
-    label=f"bootstrap, all {len(cal)}",
+draws = {
+    f"bootstrap of all {len(cal)} scores": (boot_all, "blue"),
+    f"bootstrap of the last {N_FEW}": (boot_few, "orange"),
+    f"each {N_FEW} scores in a row": (stretches, "green"),
+}
+fig, axes = plt.subplots(len(draws), 1, figsize=(10, 5), sharex=True)
+bins = np.linspace(
+    min(v.min() for v, _ in draws.values()), max(v.max() for v, _ in draws.values()), 50
 )
-ax.hist(
-    boot_few,
-    bins,
-    color=lh.COLORS["orange"],
-    alpha=0.6,
-    density=True,
-    label=f"bootstrap, last {N_FEW}",
+for ax, (name, (values, color)) in zip(axes, draws.items(), strict=True):
+    ax.hist(values, bins, color=lh.COLORS[color], label=name)
+    ax.axvline(
+        np.quantile(shadow, QUANTILE),
+        color=lh.COLORS["black"],
+        ls="--",
+        label="shadow week's own quantile",
+    )
+    ax.set_ylabel("count")
+    ax.legend(loc="upper left")
+axes[0].set_title(
+    f"Where the {QUANTILE} threshold lands: {len(cal)} calibration scores against {N_FEW}"
 )
-ax.hist(
-    stretches,
-    bins,
-    color=lh.COLORS["green"],
-    alpha=0.5,
-    density=True,
-    label=f"every {N_FEW} in a row",
-)
-ax.axvline(
-    np.quantile(shadow, QUANTILE),
-    color=lh.COLORS["black"],
-    ls="--",
-    label="shadow week's own quantile",
-)
-ax.set(
-    title=f"The {QUANTILE} threshold from {len(cal)} calibration scores and from {N_FEW}",
-    xlabel="threshold",
-    ylabel="density",
-)
-ax.legend(loc="upper right")
+axes[-1].set_xlabel("threshold")
 plt.show()
 
 # %%
@@ -300,7 +285,7 @@ print(
 )
 
 # %% [markdown]
-# Two lessons. A threshold from a few dozen points is close to their largest score, and which few dozen you happened to have decides how many flags the shadow week would have cost (the lines above). A bootstrap only reshuffles the scores you have, so it never goes above the largest of them: for a threshold that close to the largest score, other stretches of data are the honest check (the green histogram). With all the calibration scores, the threshold rests on about two scores above it, and its bootstrap interval still spans a range of flag rates: enough data for the budget is not much data.
+# Two lessons. A threshold from a few dozen points is close to their largest score, and which few dozen you happened to have decides how many flags the shadow week would have cost (the lines above). A bootstrap only reshuffles the scores you have, so it never goes above the largest of them: for a threshold that close to the largest score, other stretches of data are the honest check (the bottom panel). With all the calibration scores, the threshold rests on about two scores above it, and its bootstrap interval still spans a range of flag rates: enough data for the budget is not much data.
 
 # %% [markdown]
 # ## Step 4 — Three ways to read the threshold off the scores, checked on the shadow week
@@ -347,10 +332,6 @@ tail_intervals = {
     )
     for method in METHODS
 }
-tail_table[f"90% bootstrap interval ({N_TAIL_BOOT} resamples)"] = [
-    f"{tail_intervals[m][0]:.3f}..{tail_intervals[m][1]:.3f}" if q == QUANTILE else ""
-    for q, m in tail_table.index
-]
 tail_table.round(4)
 
 # %%
@@ -411,9 +392,10 @@ print(
     f"for a promised {1 - far:.1%}."
 )
 print(
-    "bootstrap intervals at q = "
-    f"{QUANTILE}, width: " + ", ".join(f"{m} {np.ptp(tail_intervals[m]):.3f}" for m in METHODS)
+    f"90% bootstrap intervals at q = {QUANTILE} ({N_TAIL_BOOT} resamples of the calibration scores):"
 )
+for method, (lo, hi) in tail_intervals.items():
+    print(f"  {method}: {lo:.3f}..{hi:.3f}, {hi - lo:.3f} wide")
 
 # %% [markdown]
 # Reconstruction errors are skewed to the right (the skewness above), so a Gaussian fitted to them has a lighter tail than they do: it sets a low threshold and spends more than it promised, and its narrow bootstrap interval is narrow around the wrong value. The empirical quantile and POT stay close where the data reach; beyond that only a tail model can answer, and POT's tail follows the scores rather than a bell curve. Every promise is about data like the calibration part, and there are only so many of those scores: the shadow week can spend more, or less, than promised. That is why a deployment runs a shadow period before anyone is paged. From here on the detector keeps Step 2's empirical threshold, which has enough scores for `q = 0.995`.
@@ -719,7 +701,7 @@ print(
 # %% [markdown]
 # ## Step 10 — When normal changes: who decides what the model learns?
 #
-# Data drifts, so a monitor has to be retrained now and then; the walkthrough of notebook 2 suggests retraining continually on the new data. We compare four policies, each applied at the end of day 1 and day 2 to that day's data. Retraining means: fine-tune a copy of the current model for a few epochs on the **accepted** windows of the day, then set its threshold by Step 2's rule on the calibration part: normal data no model trained on, enough for `q = 0.995`. (The few dozen windows a day could spare for it would give Step 3's luck-of-the-draw thresholds.) The policies differ only in what they accept:
+# Data drifts, so a monitor has to be retrained now and then; the walkthrough of notebook 2 suggests retraining continually on the new data. We compare four policies, each applied at the end of day 1 and day 2 to that day's data. Retraining means: fine-tune a copy of the current model for a few epochs on the **accepted** windows of the day, then set its threshold by Step 2's rule on the calibration part: normal data no model trained on, enough for `q = 0.995`. (The windows a day could spare for it, well under the 200 that `q = 0.995` needs, would give thresholds close to their largest score, as in Step 3.) The policies differ only in what they accept:
 #
 # 1. **frozen**: accept nothing, never retrain;
 # 2. **retrain on everything**: accept every window that arrived (the walkthrough's idea);
@@ -824,7 +806,7 @@ for policy in POLICIES:
 print(f"frozen threshold: {threshold:.3f}")
 print("windows each policy fine-tuned on:", {p: int(a.sum()) for p, a in trained_on.items()})
 print("thresholds set after each retraining (90% bootstrap interval over the calibration part):")
-pd.Series(set_thresholds).unstack()
+pd.Series(set_thresholds).unstack().reindex([*POLICIES[1:], REFIT])
 
 # %% [markdown]
 # Detections side by side. For each incident: was it detected, and how many minutes after it began? After the release: which share of the points outside incidents is flagged, on day 2 and on day 3 (once the engineer has said it is the new normal, those flags are noise)? Before the release: false flags on normal data, outside incidents and the margin after them (as in Step 5). Day 3's incident is reported only for policies that are mostly quiet on day 3 outside incidents: for a policy that flags most of day 3 anyway, "flagged" says nothing about the incident.
@@ -950,7 +932,9 @@ for seed in SEEDS:
         row[f"{arm}: threshold"] = arm_threshold
     study.append(row)
 study = pd.DataFrame(study).set_index("seed")
-print("day 2's incident, share flagged, and the threshold, per seed;", ARMS)
+print("day 2's incident: share flagged, and the threshold, per seed, for")
+for name, arm in ARMS.items():
+    print(f"  {arm}: {name}")
 study.round(3)
 
 # %%
