@@ -9,7 +9,9 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
    ``error_frame`` (every error stamped at the row it is about);
 3. :mod:`~lstm_helpers.scores` – point scores (``causal_scores``, computable at their time;
    ``windows_to_points`` and ``localise``, offline), ``smooth``, and thresholds
-   (``mean_std_threshold``, ``quantile_threshold``, ``max_threshold``);
+   (``mean_std_threshold``, ``quantile_threshold``, ``max_threshold``, and
+   ``tail_threshold``: a threshold as a promised false-alarm rate, read off the scores
+   empirically, from a Gaussian, or from a peaks-over-threshold tail);
 4. :mod:`~lstm_helpers.metrics` – ``alarms`` (runs of flags), ``span_mask``,
    ``point_metrics``, ``event_metrics``, ``pr_auc``, ``false_alarms_per_day``,
    ``detection_delays``, ``evaluate`` and ``point_adjust`` (a trap, shown as one);
@@ -76,6 +78,7 @@ from .scores import (
     mean_std_threshold,
     quantile_threshold,
     smooth,
+    tail_threshold,
     windows_to_points,
 )
 from .training import fit_restarts
@@ -124,6 +127,7 @@ __all__ = [
     "smooth_random_metrics",
     "span_mask",
     "static_zscore",
+    "tail_threshold",
     "to_long",
     "to_wide",
     "verdict",
