@@ -25,7 +25,8 @@ model), :mod:`~lstm_helpers.protocol` (``Protocol``: the same periods, choices, 
 and metrics for every detector), :mod:`~lstm_helpers.training` (``fit_restarts``: LSTMs
 trained to convergence without labels; ``training.window_length`` and
 ``training.capacity``, the rules that size them from the data),
-:mod:`~lstm_helpers.baselines` (the strongest simple detectors) and :mod:`~lstm_helpers.data` (synthetic series).
+:mod:`~lstm_helpers.baselines` (the strongest simple detectors) and
+:mod:`~lstm_helpers.data` (synthetic series).
 
 Code that reproduces a named published method is a module named for it, imported as a
 module and never re-exported here: ``from lstm_helpers import nab, telemanom, streaming``

@@ -40,7 +40,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
 import pandas as pd
 
@@ -348,6 +347,8 @@ def fit_restarts(
         If the windows have the wrong shape, are empty, hold NaN/inf, or disagree in number
         or shape; if an integer setting is out of range; or if every restart's loss was NaN.
     """
+    import keras  # here, not at the top: importing lstm_helpers loads no backend
+
     if not callable(build):
         raise TypeError(
             f"build must be a function returning a compiled keras.Model; got {describe(build)}"
@@ -508,6 +509,8 @@ CACHE_VARIABLE = "LSTM_HELPERS_MODEL_CACHE"
 
 def _cache_key(model: Any, arrays: tuple[np.ndarray, ...], settings: dict) -> str:
     """SHA-256 of everything a fit's result depends on."""
+    import keras  # here, not at the top: importing lstm_helpers loads no backend
+
     from . import __version__
 
     digest = hashlib.sha256()
@@ -544,6 +547,8 @@ def _without_names(config: Any) -> Any:
 def _backend_version() -> str:
     import importlib
 
+    import keras  # here, not at the top: importing lstm_helpers loads no backend
+
     name = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(
         keras.backend.backend(), keras.backend.backend()
     )
@@ -570,6 +575,8 @@ def _load_cached(
     folder: Path, key: str, build: Callable[[], Any], x_val, y_val, batch_size: int
 ) -> FitResult | None:
     """The cached fit under ``key``, or None when there is none (or it cannot be read)."""
+    import keras  # here, not at the top: importing lstm_helpers loads no backend
+
     record_path, weights_path = folder / f"{key}.json", folder / f"{key}.weights.h5"
     if not (record_path.is_file() and weights_path.is_file()):
         return None

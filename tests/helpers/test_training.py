@@ -374,3 +374,13 @@ def test_the_cache_comes_from_the_environment_and_a_damaged_entry_is_retrained(
     assert not again.from_cache and "ignoring an unreadable cached fit" in capsys.readouterr().out
     monkeypatch.delenv(tr.CACHE_VARIABLE)
     assert not tr.fit_restarts(tiny, X, Y, (XV, YV), **kwargs).from_cache  # no cache at all
+
+
+def test_importing_the_package_loads_no_keras_backend():
+    """Plumbing stays light: only training and streaming load Keras, when they are called."""
+    import subprocess
+    import sys
+
+    code = "import sys, lstm_helpers; print('keras' in sys.modules, 'tensorflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
