@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2 · Many metrics, many steps ahead: a forecaster that really forecasts
 #
-# Real systems emit several metrics at once. A multivariate, multi-step forecaster reads the last rows of all of them and forecasts the next few; when its errors jump, something changed. This notebook **rebuilds** the blog post "Multi-Variate, Multi-Step, LSTM for Anomaly Detection", then builds a **corrected forecaster** and tests it on the anomaly the post suggests: metrics that stop moving together while each still looks normal, beside simple baselines scored exactly like it.
+# A multivariate, multi-step forecaster reads the last rows of several metrics and forecasts the next few; when its errors jump, something changed. This notebook **rebuilds** the blog post "Multi-Variate, Multi-Step, LSTM for Anomaly Detection", then builds a **corrected forecaster** and tests it on the anomaly the post suggests: metrics that stop moving together while each still looks normal, beside simple baselines scored exactly like it.
 #
 # The walkthrough has **five mistakes**, each fixed where the steps meet it:
 #
@@ -14,9 +14,9 @@
 # %% [markdown]
 # **What you will learn**
 #
-# - to window a multivariate series for a multi-step forecaster, and lay model-shaped arrays out as long, wide and error frames;
+# - to window a multivariate series for a multi-step forecaster, and lay arrays out as long, wide and error frames;
 # - to prove by perturbation which inputs each output can see (`return_sequences`);
-# - to build a forecaster whose every horizon sees the whole window, train it until held-out normal data stops improving, and measure its **skill** against persistence;
+# - to build a forecaster whose every horizon sees the whole window, stop its training on held-out normal data, and measure its **skill** against persistence;
 # - to compare detectors fairly: the same fit data, score, threshold rule and metrics, several seeds, each against its own null, one verdict rule.
 #
 # **Prerequisites:** notebook 1 (windows, thresholds). **Run time:** about a minute on a 2-core CPU, most of it training (the README's table gives the last `make bench` figures).
@@ -138,7 +138,7 @@ assert np.array_equal(
 # %% [markdown]
 # ## Step 6 — Mistakes 3 and 4: which rows the walkthrough's errors compare
 #
-# The walkthrough puts each window's **latest** row `w + 4` beside the model's 5 outputs, and computes the error of output `t` as `f.shift(t + 1) − yhat`. In pandas, `shift(+k)` moves values **down**: row `w` receives the value from `k` rows **earlier**. So output `t` is compared with row `w + 4 − (t + 1)`, *inside* the window, in reverse order:
+# The walkthrough puts each window's **latest** row `w + 4` beside the model's 5 outputs, and computes the error of output `t` as `f.shift(t + 1) − yhat`. But `shift(+k)` moves values **down**: each row receives the value from `k` rows **earlier**. So output `t` is compared with row `w + 4 − (t + 1)`, *inside* the window:
 
 # %%
 demo = pd.DataFrame({"f0": [10, 11, 12, 13]})
@@ -241,11 +241,11 @@ assert (rf_walkthrough.loc[1:, 0] == 0).all(), "output 0 sees input row 0 only"
 assert (rf_walkthrough.loc[N_TIMESTEPS - 1, : N_TIMESTEPS - 2] == 0).all()
 
 # %% [markdown]
-# The table is lower-triangular: output 0 ignores every row but the first. Its target is row `w + 5`, so every output forecasts 5 rows past the newest row it saw. A real multi-step forecaster must condition every horizon on the whole window.
+# The table is lower-triangular: output 0 ignores every row but the first. Its target is row `w + 5`, so every output forecasts 5 rows past the newest row it saw. A real multi-step forecaster conditions every horizon on the whole window.
 #
 # ## Step 9 — The walkthrough's model on its broken data, judged honestly
 #
-# Its errors explode in the break, but Step 6 showed that a perfect reconstruction explodes too. To see what the explosion proves, put the model beside simple detectors with the same threshold rule (mean + 3 std of the score on normal data): **flag everything** (the floor), a **range check** (any feature outside its normal min–max), **persistence** (the largest one-row change) and **the model** (its mean absolute one-step error across features, `t0_error_avg`).
+# Its errors explode in the break, but so would a perfect reconstruction's (Step 6). Put the model beside simple detectors with the same threshold rule (mean + 3 std of the score on normal data): **flag everything** (the floor), a **range check** (any feature outside its normal min–max), **persistence** (the largest one-row change) and **the model** (its mean absolute one-step error across features, `t0_error_avg`).
 
 # %%
 K = 3.0
@@ -273,7 +273,7 @@ display(break_table)
 #
 # ## Step 10 — Skill: can the walkthrough's model beat persistence?
 #
-# A forecaster is useful only if it beats the naive forecasts. On the unseen last quarter, compare the mean absolute error per horizon of the model, **persistence** (every future row equals the last observed row) and the **training mean** of each feature. Skill = 1 − MAE_model / MAE_persistence; positive means better than persistence.
+# On the unseen last quarter, compare the mean absolute error per horizon of the model, **persistence** (every future row equals the last observed row) and the **training mean** of each feature. Skill = 1 − MAE_model / MAE_persistence; positive means better than persistence.
 
 
 # %%
@@ -305,13 +305,13 @@ print(f"mean output: untrained {wt_untrained.mean():.3f}, trained {wt_trained.me
 print(f"spread across training windows: outputs {wt_spread:.5f}, targets {target_spread:.4f}")
 
 # %% [markdown]
-# The skill is negative at every horizon; the model even loses to a **constant**, the training mean. Training did move it: its mean output went from about 0 to the data's level (printed). But its outputs differ between windows by less than a hundredth of the targets' spread: the 2-unit stack **collapsed to a constant**.
+# The skill is negative at every horizon. Training did move the model: its mean output went from about 0 to the data's level (printed). But its outputs differ between windows by less than a hundredth of the targets' spread: the 2-unit stack **collapsed to a constant**, so compare it with one, the training mean (the cell prints whether it does even worse).
 #
 # The data is no better: a moving average of independent noise is nearly a random walk, with no relation between metrics to learn. We keep it for the reproduction only.
 #
 # ## Step 11 — Data with structure: shared drivers, a season, lags between metrics
 #
-# `lh.coupled_metrics` makes metrics the way real ones often are: two hidden drivers (a seasonal cycle plus a slow wander) move all of them, each metric mixes them in its own way with its own noise, and metric `f` follows the drivers `2 f` rows late, so the leaders announce what the laggards will do. The normal part is split in time: **train** (the model's gradient steps), **held-out** (the end of the fit part: early stopping and error scales), **calibration** (thresholds) and **test**. Every part is standardised with the train part's statistics only.
+# `lh.coupled_metrics` makes metrics the way real ones often are: two hidden drivers (a seasonal cycle plus a slow wander) move all of them, each metric mixes them in its own way, with its own noise, and metric `f` follows the drivers `2 f` rows late: the leaders announce what the laggards will do. The normal part is split in time: **train** (the model's gradient steps), **held-out** (the end of the fit part: early stopping and error scales), **calibration** (thresholds) and **test**. Every part is standardised with the train part's statistics only.
 
 # %%
 N_FIT, N_CAL, N_TEST = 2000, 600, 1200
@@ -404,7 +404,9 @@ mae_by_h = horizon_mae(model, X_cal, Y_cal, 0.0)
 skill = 1 - mae_by_h["model"] / mae_by_h["persistence"]
 skill.name = "skill vs persistence"
 display(mae_by_h.assign(skill=skill).round(3))
-print(f"skill positive at every horizon: {bool((skill > 0).all())}")
+print(
+    f"skill positive at every horizon: {bool((skill > 0).all())}; smallest at horizon {skill.idxmin()}"
+)
 
 errors_long = lh.to_long(np.abs(Y_cal - model.predict(X_cal, verbose=0)))  # timestep = horizon
 mae_fh = errors_long.pivot_table(index="feature", columns="timestep", values="value")
@@ -423,11 +425,11 @@ feature_ratio = mae_fh.iloc[:, 0].max() / mae_fh.iloc[:, 0].min()
 print(f"one step ahead, the hardest feature's MAE is {feature_ratio:.1f} x the easiest's")
 
 # %% [markdown]
-# Skill is hardest to earn one row ahead, where the last value is already a good forecast. And the features are not equally hard to forecast (the printed ratio): Step 16 needs that.
+# Skill is hardest to earn one row ahead, where the last value is already a good forecast: small there, and below zero on some seeds. And the features are not equally hard to forecast (the printed ratio): Step 16 needs that.
 #
 # ## Step 14 — Does reading the other metrics help? Two linear forecasters
 #
-# Two **linear** one-step forecasters, fitted by least squares on the train part: a **per-metric autoregression** (each metric from its own last `N_IN` rows) and a **vector autoregression, VAR** (each metric from the last `N_IN` rows of all metrics). If the VAR wins, the other metrics carry information; and the VAR is the strongest simple multivariate baseline for the LSTM.
+# Two **linear** one-step forecasters, fitted by least squares on the train part: a **per-metric autoregression** (each metric from its own last `N_IN` rows) and a **vector autoregression, VAR** (from the last `N_IN` rows of all metrics). If the VAR wins, the other metrics carry information; and it is the strongest simple multivariate baseline for the LSTM.
 
 
 # %%
@@ -498,7 +500,7 @@ print(f"the walkthrough's median differs from the features' median on {np.mean(m
 # `lh.decouple` replaces one metric, for a while, by **its own values from another stretch**: its range, spread and smoothness stay normal, only its relation to the others breaks. Each test part gets two such spans. Every detector is **treated alike**: fitted on the train part, one causal score per row, the same trailing mean (`lh.smooth`), the threshold at the largest smoothed score on the calibration part (`lh.max_threshold`).
 #
 # - **Univariate** (range check, persistence, z-score; the largest across features): blind to this anomaly by design.
-# - **Mahalanobis**: each row's distance from the train mean, in the train covariance; it knows how the metrics co-vary, not time.
+# - **Mahalanobis**: each row's distance from the train mean, in the train covariance; it knows how metrics co-vary, not time.
 # - **VAR** and **LSTM**, one score: each feature's **one-step** error divided by its error spread on the held-out part, averaged over features. One step: the VAR's only horizon, and the freshest forecast. Divided: features differ in how hard they are to forecast (Step 13), and the hardest would drown a decoupling in an easy one.
 
 # %%
@@ -592,7 +594,7 @@ plt.show()
 # %% [markdown]
 # ## Step 17 — Over several seeds, each detector against its own null
 #
-# One run is one draw of data, initial weights and spans, so we repeat the whole protocol for two more seeds. Each detector also faces **its own null** (`lh.rotation_null`): its test scores rotated in time `N_ROTATIONS` times and scored like it; `pr_auc_p` is the share of rotations doing at least as well. Verdicts use the tutorial's one rule, `lh.verdict`: a **win** only when every seed of one beats every seed of the other. (With two spans per test part, read p-values coarsely: see Going further.)
+# One run is one draw of data, initial weights and spans: we repeat the protocol for two more seeds. Each detector also faces **its own null** (`lh.rotation_null`): its test scores rotated in time `N_ROTATIONS` times and scored like it; `pr_auc_p` is the share of rotations doing at least as well. Verdicts use the tutorial's one rule, `lh.verdict`: a **win** only when every seed of one beats every seed of the other. (With two spans per test part, read p-values coarsely: see Going further.)
 
 # %%
 SEEDS = [SEED, SEED + 1, SEED + 2]
@@ -637,6 +639,11 @@ univariate = ["range check", "persistence", "z-score"]
 best_univariate = summary.loc[univariate, ("pr_auc", "mean")].idxmax()
 for other in ("VAR", "Mahalanobis", best_univariate):
     print(pr_auc_verdict("LSTM", other))
+lstm_ahead = (
+    results.xs("LSTM", level="detector")["pr_auc"] > results.xs("VAR", level="detector")["pr_auc"]
+)
+print(f"Seed by seed (the same data and spans for both), the LSTM scores above the VAR on "
+      f"{lstm_ahead.sum()} of {len(SEEDS)} seeds.")  # fmt: skip
 ALPHA = lh.chance.ALPHA  # p below this: distinguishable from chance
 beats_null = (results["pr_auc_p"] < ALPHA).groupby("detector", sort=False).sum()
 print(
@@ -645,7 +652,7 @@ print(
 )
 
 # %% [markdown]
-# **What this shows.** A decoupled metric is normal on its own, so the univariate detectors stay near the floor: this anomaly **needs a multivariate model**. Not an *LSTM*: scored the same way, the linear VAR is the detector to beat (the verdicts above). `lh.coupled_metrics` mixes its drivers **linearly**, with fixed lags, so a linear model reading the same 12 rows can represent the whole relation, with one least-squares solve and no seed. An LSTM earns its cost where the relation between metrics is nonlinear or needs a longer context.
+# **What this shows.** A decoupled metric is normal on its own, so the univariate detectors stay near the floor: this anomaly **needs a multivariate model**. Not an *LSTM*: scored the same way, the linear VAR has the best mean PR-AUC, and the seed-by-seed line says how often the LSTM even gets ahead of it. The verdict rule may still say "tie": each seed draws new data, and the spread between seeds can exceed the gap. `lh.coupled_metrics` mixes its drivers **linearly**, with fixed lags, so a linear model reading the same 12 rows can represent the whole relation, with one least-squares solve. An LSTM earns its cost where the relation between metrics is nonlinear or needs a longer context.
 #
 # ## Checks
 
@@ -656,14 +663,14 @@ assert N_IN != N_FEATURES and model.output_shape == (None, N_HORIZON, N_FEATURES
 assert len(history.history["loss"]) < MAX_EPOCHS, "training stopped before the epoch limit"
 assert np.isclose(model.evaluate(X_held, Y_held, verbose=0), min(history.history["val_loss"]),
                   rtol=1e-3)  # fmt: skip
-assert (skill > 0).all() and skill.idxmin() == 0, skill  # on calibration data, never trained on
+assert skill.idxmin() == 0, skill  # one row ahead is where skill is hardest to earn
 # The walkthrough's output 0 ignores the later rows; the corrected one's depends on the last row.
 assert (rf_walkthrough.loc[1:, 0] == 0).all() and rf_corrected.loc[N_IN - 1, 0] > 1e-3
 # The walkthrough: its break is found by a range check alone; its declared settings under-train;
-# it collapses to a constant (outputs vary < 1/100 as much as the targets) and loses to the mean.
+# it collapses to a constant (outputs vary < 1/100 as much as the targets).
 assert break_table.loc["range check", "f1"] >= max(0.95, break_table.loc["walkthrough model", "f1"])
 assert declared_mae > wt_train_mae
-assert (wt_skill < 0).all() and wt_loses_to_mean
+assert (wt_skill < 0).all()
 assert wt_spread < target_spread / 100 and abs(wt_untrained.mean()) < 0.1 < wt_trained.mean()
 # The error frame: one row per observation, each forecast stamped at the row it is about.
 yhat_cal = model.predict(X_cal, verbose=0)
@@ -683,8 +690,8 @@ print("All checks passed.")
 # %% [markdown]
 # ## Recap
 #
-# - The walkthrough: settings that never ran, a hidden transpose, `shift(+k)` the wrong way, a reconstruction scored as a forecast, aggregates that include each other; a 2-unit stack that collapses to a constant; a break any range check finds.
-# - With `return_sequences=True`, output `t` sees input rows `0 … t` only (a perturbation test proves it); an encoder with a dense head sees the whole window.
+# - The walkthrough's five mistakes; its 2-unit stack collapses to a constant, and a range check finds its break.
+# - With `return_sequences=True`, output `t` sees input rows `0 … t` only (perturbation proves it); an encoder with a dense head sees the whole window.
 # - Train until held-out normal data stops improving, keep the best weights, and report skill against persistence on unseen data.
 # - Errors stamped at target time give causal scores and a true per-horizon MAE.
 # - Decoupling needs a multivariate model; a VAR scored the same way is the baseline an LSTM must beat.
@@ -709,9 +716,9 @@ print("All checks passed.")
 # One more departure: before scoring the broken data, the walkthrough trains its model one more epoch **on that broken data**, so the model starts to learn the anomaly it is meant to flag. Here every model is frozen before it scores anything.
 
 # %% [markdown]
-# ### What changed to make the comparison fair
+# ### What makes the comparison fair
 #
-# An earlier version of this notebook scored the LSTM by its unnormalised mean error over all 5 horizons, trained it on the first 80 % of its windows for a fixed number of epochs (Keras's `validation_split` dropped the rest, and nothing watched it), and scored the VAR by normalised one-step errors fitted on all the data. Each choice favoured one side. Now both are fitted on the same train rows, both use the held-out rows (early stopping for the LSTM; error scales for both), both get the same score, smoothing and threshold rule, and neither is tuned on labels: the window (`N_IN`) is shared, and the LSTM's size and the VAR's window were not searched. A fuller study would choose the LSTM's size, window and restarts on held-out loss, and give the VAR the same budget (its window, a ridge penalty); Exercise 1 is a first step.
+# Easy ways to tilt it, all avoided here: scoring the LSTM by its unnormalised mean error over all horizons and the VAR by normalised one-step errors (different scores); fitting the VAR on all the fit data while the LSTM trains on 80 % of its windows (different data); training the LSTM for a fixed number of epochs with nothing watching its held-out loss (under- or over-trained). Here both are fitted on the same train rows, both use the held-out rows (early stopping for the LSTM, error scales for both), both get the same score, smoothing and threshold rule, and neither is tuned on labels: the window (`N_IN`) is shared, and neither the LSTM's size nor the VAR's window was searched. A fuller study would choose the LSTM's size, window and restarts on held-out loss, and give the VAR the same budget (its window, a ridge penalty); Exercise 1 is a first step. One asymmetry remains: the LSTM learns all five horizons at once, the VAR one step only; an LSTM trained for one step (`N_HORIZON = 1`) is the like-for-like rival.
 #
 # Why not rank detectors by their p-values? A detector that clearly beats chance gets the smallest p-value there is, `1 / (1 + N_ROTATIONS)`, however far ahead it is, so p-values cannot rank such detectors. Compare their PR-AUCs with `lh.verdict`.
 

@@ -5,6 +5,7 @@
 
 # %%
 # Run the tutorial in this kernel, its outputs hidden: every name it defines is now here.
+# ruff: noqa: F821, RUF100 (the names come from that run, not from the cells here)
 from IPython import get_ipython
 from IPython.utils.capture import capture_output
 
@@ -52,7 +53,7 @@ print(f"best held-out loss: dense head {ex1_held['dense head']:.4f}, encoder-dec
       f"{ex1_held['encoder-decoder']:.4f}; keep the {min(ex1_held, key=ex1_held.get)}")  # fmt: skip
 
 # %% [markdown]
-# Both architectures condition every horizon on the whole window; the printout says where each beats persistence and which has the lower held-out loss. The decoder adds a recurrence over the horizons, which pays off when the forecast path has structure of its own; with a short horizon and a small state (`ex1_units`) the simpler dense head is hard to beat. Choose between them on the **held-out loss**, normal data that neither model trained on, never on the calibration skill you report or on test labels. Try `ex1_units = 32`.
+# Both architectures condition every horizon on the whole window; the printout says where each beats persistence and which has the lower held-out loss. The decoder adds a recurrence over the horizons, which pays off when the forecast path has structure of its own; with a short horizon and a small state (`ex1_units`) the simpler dense head is hard to beat. Choose between them on the **held-out loss**, normal data that neither model trained on, never on the calibration skill you report or on test labels. Try more units in `ex1_units`.
 
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 2 — Which horizon sees the decoupling best?
@@ -90,7 +91,7 @@ print(f"best horizon on this test part: {ex2_best} (PR-AUC {ex2_pr_auc.max():.3f
       f"one step ahead {ex2_pr_auc[0]:.3f}")  # fmt: skip
 
 # %% [markdown]
-# Every horizon's error is about the same rows (target time), but made from windows that ended earlier for longer horizons, so long-horizon errors carry more of what happened since the window ended; that noise is the same in normal and decoupled stretches. The printout says which horizon did best on this test part. Do **not** pick the horizon from this table: it is computed with the test labels, so choosing the best horizon here and reporting its PR-AUC would be peeking. Choose without test labels (one step ahead, for the reasons of Step 16; or on labelled validation spans of another series), then measure once. And with two spans on one seed, a gap between horizons may not hold on the next seed: rerun the notebook with `LSTM_TUTORIAL_SEED=0` to see.
+# Every horizon's error is about the same rows (target time), but made from windows that ended earlier for longer horizons, so long-horizon errors carry more of what happened since the window ended; that noise is the same in normal and decoupled stretches. The printout says which horizon did best on this test part; it need not be the one-step score, and a longer horizon can even beat the VAR's PR-AUC in `seed_table`. Do **not** pick the horizon from this table: it is computed with the test labels, so choosing the best horizon here and reporting its PR-AUC would be peeking. Choose without test labels (one step ahead, for the reasons of Step 16; or on labelled validation spans of another series), then measure once. And with two spans on one seed, a gap between horizons may not hold on the next seed: rerun the notebook with `LSTM_TUTORIAL_SEED=0` to see.
 
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 3 — A stronger univariate baseline: a linear forecaster per metric
@@ -122,4 +123,4 @@ print(f"VAR: PR-AUC {seed_table.loc['VAR', 'pr_auc']:.3f}; persistence "
       f"{seed_table.loc['persistence', 'pr_auc']:.3f}; constant score {truth.mean():.3f}")  # fmt: skip
 
 # %% [markdown]
-# A decoupled metric is replaced by its own values from another time, so a forecaster that reads only that metric's past finds its usual dynamics and forecasts it about as well as ever. However good it is, it cannot know where the *other* metrics say this metric should be. The printout shows what that knowledge is worth: the VAR, the same linear forecaster given every metric's past, against the per-metric one near the floor of a constant score. Its own null tells whether it sees anything at all; with two spans per test part, a single seed cannot settle that (Going further, "A p-value from two spans").
+# A decoupled metric is replaced by its own values from another time, so a forecaster that reads only that metric's past finds its usual dynamics and forecasts it about as well as ever. However good it is, it cannot know where the *other* metrics say this metric should be. The printout shows what that knowledge is worth: the VAR, the same linear forecaster given every metric's past, against the per-metric one near the floor of a constant score (the printout shows on which side of it). Its own null says whether it sees anything at all; with two spans per test part, read that p-value coarsely, and a single seed cannot settle it (Going further, "A p-value from two spans").
