@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 📃 Solutions · 1 · Spikes in a sine wave
 #
-# Worked solutions to the exercises of [notebook 1](../01_univariate_lstm_autoencoder.ipynb), which follows the walkthrough "LSTM for Anomaly Detection" by Anton A. Nesterov. Try each exercise there first. The first cell below runs that notebook in this kernel, so every name it defines is here, as it is for a learner who reaches its exercises; then each exercise's starter is followed by its solution. Exercises 1 and 2 train new models, about as long as the tutorial's own training each; Exercises 3 and 4 reuse the tutorial's `model`.
+# Worked solutions to the exercises of [notebook 1](../01_univariate_lstm_autoencoder.ipynb), which follows the walkthrough "LSTM for Anomaly Detection" by Anton A. Nesterov. Try each exercise there first. The first cell below runs that notebook in this kernel, so every name it defines is here, as it is for a learner who reaches its exercises; then each exercise's starter is followed by its solution. Exercise 1 trains one new model and Exercise 2 two, each about as long as the tutorial's own training; Exercises 3 and 4 reuse the tutorial's `model`.
 #
 # The tutorial reads its seed from `LSTM_TUTORIAL_SEED` (42 by default), and so does this notebook. Where a figure depends on the training run, the text says "the cell prints" rather than quoting it.
 
