@@ -101,7 +101,9 @@ def test_lab_opens_jupyterlab_on_the_chosen_backend(root, tmp_path, backend):
 
 def test_an_unknown_backend_is_refused_with_the_choices(root, tmp_path):
     folder = _fake_venv(root, tmp_path)
-    out = subprocess.run(["make", "lab", "BACKEND=torch"], cwd=folder, capture_output=True, text=True)
+    out = subprocess.run(
+        ["make", "lab", "BACKEND=torch"], cwd=folder, capture_output=True, text=True
+    )
     assert out.returncode != 0
     assert "BACKEND=tensorflow" in out.stderr and "BACKEND=jax" in out.stderr, out.stderr
 
