@@ -1,5 +1,5 @@
-"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; streaming
-latency; notebooks.
+"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; training
+speed and streaming latency on each installed Keras backend; notebooks.
 
 Every figure is measured in the same run, on the same machine, and reported as ratios,
 because the machines this runs on are shared and noisy. Nothing here asserts a time:
@@ -19,7 +19,7 @@ from pathlib import Path
 from . import cases, measure, report
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("helpers", "scaling", "streaming", "notebooks")
+PARTS = ("helpers", "scaling", "training", "streaming", "notebooks")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only or PARTS)
     if args.skip_notebooks or args.quick:
         parts.discard("notebooks")
+    if args.quick and not args.only:  # one child process per backend each: ask with --only
+        parts -= {"training", "streaming"}
 
     # results.json keeps every part's last figures, so that one part can be re-measured
     # alone (`--only notebooks`) and the report still shows the others. Ratios always
@@ -72,15 +74,23 @@ def main(argv: list[str] | None = None) -> int:
             **stamp,
             **measure.bench_scaling(sizes, cases.scaling_run, cases.make_inputs),
         }
+    if "training" in parts:
+        backends = ", ".join(measure.installed_backends())
+        print(f"training seconds per epoch, one process per backend ({backends}):", flush=True)
+        results["training"] = {**stamp, **measure.bench_training(quick=args.quick)}
     if "streaming" in parts:
         print(
-            "streaming latency (streaming.StreamingScorer against model.predict per point):",
+            "streaming latency (streaming.StreamingScorer against model.predict per point), "
+            "one process per backend:",
             flush=True,
         )
-        from . import streaming_latency  # imports TensorFlow: only when this part runs
-
-        quick = {"n_stream": 50, "n_naive": 5, "n_warmup": 2} if args.quick else {}
-        results["streaming"] = {**stamp, **streaming_latency.run(**quick)}
+        by_backend = measure.bench_streaming(quick=args.quick)
+        # The top-level figures are TensorFlow's, the default backend's (as before 0.3).
+        results["streaming"] = {
+            **stamp,
+            **by_backend["by_backend"].get("tensorflow", {}),
+            **by_backend,
+        }
     if "notebooks" in parts:
         print("notebooks:", flush=True)
         paths = cases.tutorial_notebooks() + cases.solution_notebooks()

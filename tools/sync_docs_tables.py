@@ -54,17 +54,38 @@ def rows(root: Path) -> tuple[list[dict], list[str]]:
     return out, problems
 
 
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+
+
 def footer(root: Path) -> str:
+    """Where, when and on which Keras backend the run times were measured; and, when
+    ``make bench`` measured other backends' training speed, how they compare."""
     results_path = root / "benchmarks" / "results.json"
     results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
     part = results.get("notebooks")
     if not part:
         return "Not measured yet: run `make bench`."
-    return (
-        f"Measured by `make bench` on {part['measured']}, on {part['machine'].split(';')[0]}: "
-        "each notebook run headless from a fresh kernel, TensorFlow import included; "
-        "memory is the kernel's peak resident set."
+    backend = part.get("backend", "tensorflow")  # results before 0.3 were all TensorFlow's
+    default = " (the default)" if backend == "tensorflow" else ""
+    text = (
+        f"Measured by `make bench` on {part['measured']}, on {part['machine'].split(';')[0]}, "
+        f"with Keras's {BACKEND_NAMES.get(backend, backend)} backend{default}: each notebook "
+        "run headless from a fresh kernel, TensorFlow import included; memory is the "
+        "kernel's peak resident set."
     )
+    ratios: dict[str, list[float]] = {}  # time per epoch relative to TensorFlow's defaults
+    for row in results.get("training", {}).get("rows", []) if backend == "tensorflow" else []:
+        if row["backend"] != backend and row["setting"] == "defaults" and row["time_ratio"]:
+            ratios.setdefault(row["backend"], []).append(row["time_ratio"])
+    for other, values in ratios.items():
+        low, high = min(values), max(values)
+        span = f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+        text += (
+            f" On {BACKEND_NAMES.get(other, other)}, the notebooks' models train in {span} of "
+            f"{BACKEND_NAMES.get(backend, backend)}'s time per epoch "
+            "(`benchmarks/results.md`)."
+        )
+    return text
 
 
 def readme_table(table_rows: list[dict], foot: str) -> str:
