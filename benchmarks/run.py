@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from . import cases, measure, report
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     store = args.out / "results.json"
     results = {} if args.quick or not store.exists() else json.loads(store.read_text())
     today = dt.date.today().isoformat()
-    stamp = {"measured": today, "machine": report.machine()}
+    # The load average at the start says how busy the (shared) machine was: compare ratios.
+    stamp = {"measured": today, "machine": report.machine(), "load": os.getloadavg()[0]}
     if "helpers" in parts:
         print("helpers against walkthrough-style code:", flush=True)
         sizes = cases.QUICK_SIZES if args.quick else cases.SIZES
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         if kept:  # the other cases' rows, from their own run: say when that was
             stamp = {**stamp, "measured": f"{old['measured']}; {', '.join(args.case)} {today}"}
         results["helpers"] = {**stamp, "budget_s": budget, "rows": kept + rows}
-        stamp = {"measured": today, "machine": stamp["machine"]}
+        stamp = {"measured": today, "machine": stamp["machine"], "load": stamp["load"]}
     if "scaling" in parts:
         print("scaling of error_frame:", flush=True)
         sizes = cases.QUICK_SCALING_SIZES if args.quick else cases.SCALING_SIZES

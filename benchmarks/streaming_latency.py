@@ -18,9 +18,11 @@ same run, one point per call:
   call only (so the ratio flatters the naive loop);
 * **direct** (reported, no target): ``model(window[None])``, eager.
 
-Targets (issue 18), on the project's 2-core machine: stream p99 at most 5 ms, and the
-stream at least 10x faster than the naive loop at the median. Nothing is asserted; the
-script prints PASS or MISS and returns the figures.
+Targets (issue 18), on the project's 2-core machine: stream p99 at most 5 ms on every
+backend, and, on TensorFlow, the stream at least 10x faster than the naive loop at the
+median (TensorFlow's ``model.predict`` costs a graph call per call; JAX's does not, so the
+ratio is reported there but is no target). Nothing is asserted; the script prints PASS or
+MISS and returns the figures.
 """
 
 from __future__ import annotations
@@ -112,6 +114,11 @@ def run(n_stream: int = 3000, n_naive: int = 200, n_warmup: int = 20) -> dict[st
 def report(res: dict[str, float]) -> str:
     p99_ok = res["stream_p99"] <= P99_TARGET_MS
     ratio_ok = res["ratio_p50"] >= RATIO_TARGET
+    ratio_verdict = (
+        ("PASS" if ratio_ok else "MISS")
+        if res.get("backend", "tensorflow") == "tensorflow"
+        else "no target on this backend"
+    )
     lines = [
         f"Streaming latency on {res.get('backend', 'tensorflow')} "
         f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores), "
@@ -124,8 +131,7 @@ def report(res: dict[str, float]) -> str:
         f"| model(window), eager | {res['direct_p50']:.2f} | |",
         "",
         f"stream p99 {res['stream_p99']:.2f} ms <= {P99_TARGET_MS:g} ms: {'PASS' if p99_ok else 'MISS'}",
-        f"naive / stream at the median {res['ratio_p50']:.0f}x >= {RATIO_TARGET:g}x: "
-        f"{'PASS' if ratio_ok else 'MISS'}",
+        f"naive / stream at the median {res['ratio_p50']:.0f}x >= {RATIO_TARGET:g}x: {ratio_verdict}",
     ]
     return "\n".join(lines)
 
