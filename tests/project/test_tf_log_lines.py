@@ -82,7 +82,10 @@ def _run(cells: list[str], backend: str) -> list[dict]:
     TensorFlow, from the notebooks' folder; every output, in order."""
     from nbclient import NotebookClient
 
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    # Without PYTEST_CURRENT_TEST: ipykernel does not forward the process's stderr under
+    # pytest (nor, so, under pytest --nbmake), but it does in JupyterLab and in the build.
+    hidden = ("TF_CPP_MIN_LOG_LEVEL", "PYTEST_CURRENT_TEST")
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
     env.update(TF_CPP_MAX_VLOG_LEVEL="1", KERAS_BACKEND=backend, MPLBACKEND="agg")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     saved = dict(os.environ)
