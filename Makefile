@@ -26,6 +26,10 @@ export PIP_CACHE_DIR   := $(CURDIR)/.cache/pip
 export KERAS_HOME      := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR    := $(CURDIR)/.cache/matplotlib
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Finished LSTM fits, keyed by everything they depend on (lh.fit_restarts): rerunning a
+# notebook, or running it again in the browser test, loads them instead of training again.
+# make bench measures every notebook cold, with an empty cache of its own.
+export LSTM_HELPERS_MODEL_CACHE ?= $(CURDIR)/.cache/models
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # NAB data for notebook 3: use the offline copy beside the project when there is one.
@@ -37,8 +41,8 @@ endif
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
 
-.PHONY: help venv lab test lint format unit nbtest jaxtest browser notebooks bench check-env \
-	screenshots clean
+.PHONY: help venv lab test lint format unit nbtest jaxtest browser notebooks bench seeds \
+	check-env screenshots clean
 
 help:
 	@echo "make lab        set up .venv (the notebooks' packages only) and open JupyterLab on notebooks/"
@@ -47,7 +51,8 @@ help:
 	@echo "                notebooks 1-2 and the helper tests on JAX, JupyterLab in Chromium"
 	@echo "make notebooks  build every notebook from notebooks/src/, executed in a fresh kernel"
 	@echo "                (NB=01 builds one: a name, a prefix, or solutions/01)"
-	@echo "make jaxtest    notebooks 1-2 and the helper tests with KERAS_BACKEND=jax"
+	@echo "make jaxtest    notebooks 1-2 and the helper tests that call Keras, with KERAS_BACKEND=jax"
+	@echo "make seeds      notebook 1 under seeds 0-9, its Checks included"
 	@echo "make browser    run each tutorial in JupyterLab in headless Chromium"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser test"
 	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
@@ -86,7 +91,12 @@ lint: $(TOOLS)
 	$(BIN)/python tools/build_notebooks.py --check
 
 unit: $(TOOLS)
-	$(BIN)/python -m pytest tests -m "not browser"
+	$(BIN)/python -m pytest tests -m "not browser and not seeds"
+
+# Notebook 1 under seeds 0-9, its Checks included (about 10 runs of the notebook): a proxy for
+# other machines. make bench runs it too.
+seeds: $(TOOLS)
+	$(BIN)/python -m pytest tests/project/test_seeds.py -m seeds -s
 
 # Each tutorial notebook run through JupyterLab's UI in headless Chromium (skipped when
 # /usr/bin/chromium is missing, except under CI=true).
@@ -96,10 +106,12 @@ browser: $(TOOLS)
 nbtest: $(TOOLS)
 	$(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) notebooks
 
-# Keras's JAX backend: the helper tests and these notebooks again, with KERAS_BACKEND=jax.
+# Keras's JAX backend: the helper tests that call Keras (training, streaming; importing
+# lstm_helpers loads no backend, which tests/helpers/test_training.py checks, so the others
+# cannot depend on it) and these notebooks again, with KERAS_BACKEND=jax.
 JAX_NOTEBOOKS ?= notebooks/01_*.ipynb notebooks/02_*.ipynb
 jaxtest: $(TOOLS)
-	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/helpers
+	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/helpers/test_training.py tests/helpers/test_streaming.py
 	KERAS_BACKEND=jax $(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) $(JAX_NOTEBOOKS)
 
 test: lint unit nbtest jaxtest browser
@@ -129,6 +141,7 @@ check-env: $(RUNTIME)
 bench: $(TOOLS)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python tools/sync_docs_tables.py
+	$(MAKE) seeds
 
 clean:
 	rm -rf $(VENV) .cache build .pytest_cache .ruff_cache .hypothesis

@@ -63,11 +63,13 @@ def test_test_target_runs_lint_unit_notebooks_jax_then_browser(root):
     assert "--nbmake-timeout=" in out
 
 
-def test_jaxtest_runs_the_helper_tests_and_notebooks_1_and_2_on_jax(root):
+def test_jaxtest_runs_the_keras_helper_tests_and_notebooks_1_and_2_on_jax(root):
     lines = [line for line in _dry_run(root, "jaxtest").splitlines() if "pytest" in line]
     assert len(lines) == 2, lines
     assert all(line.startswith("KERAS_BACKEND=jax ") for line in lines), lines
-    assert lines[0].endswith("pytest tests/helpers"), lines[0]
+    assert lines[0].endswith(
+        "pytest tests/helpers/test_training.py tests/helpers/test_streaming.py"
+    ), lines[0]
     assert "--nbmake" in lines[1], lines[1]
     assert "notebooks/01_*.ipynb notebooks/02_*.ipynb" in lines[1], lines[1]
 
