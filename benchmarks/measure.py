@@ -10,6 +10,7 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -201,14 +202,21 @@ def bench_streaming(quick: bool = False) -> dict[str, Any]:
 
 def _nbrun(arg: str) -> subprocess.CompletedProcess:
     # The saved outputs and the README's run times are TensorFlow's, the default backend.
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    return subprocess.run(
-        [sys.executable, "-m", "benchmarks.nbrun", arg],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+    # Cold: every run gets an empty cache of finished fits (lh.fit_restarts trains them all).
+    with tempfile.TemporaryDirectory(prefix="bench-models-") as cache:
+        env = dict(
+            os.environ,
+            TF_CPP_MIN_LOG_LEVEL="3",
+            KERAS_BACKEND="tensorflow",
+            LSTM_HELPERS_MODEL_CACHE=cache,
+        )
+        return subprocess.run(
+            [sys.executable, "-m", "benchmarks.nbrun", arg],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
 
 
 def bench_notebooks(paths: list[Path]) -> dict[str, Any]:
