@@ -92,7 +92,10 @@ def _fake_venv(root, folder):
 def test_lab_opens_jupyterlab_on_the_chosen_backend(root, tmp_path, backend):
     folder = _fake_venv(root, tmp_path)
     args = [f"BACKEND={backend}"] if backend else []
-    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    # Not KERAS_BACKEND, nor the variables a calling make passes down (under `make unit` the
+    # sub-make would print "Entering directory" lines around its output).
+    outer = {"KERAS_BACKEND", "MAKELEVEL", "MAKEFLAGS", "MFLAGS"}
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     env["KERAS_BACKEND"] = "torch"  # a learner's own setting does not leak into make lab
     out = subprocess.run(
         ["make", "lab", *args], cwd=folder, capture_output=True, text=True, env=env

@@ -106,10 +106,11 @@ def _run(cells: list[str], backend: str) -> list[dict]:
 
 
 def setup_cells(path: Path) -> list[str]:
-    """A notebook's code cells up to and including the first that imports Keras."""
+    """A notebook's code cells up to and including the first that imports Keras (all of them
+    when none does: a solutions notebook runs its tutorial, which silences TensorFlow itself)."""
     code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    first = next(i for i, src in enumerate(code) if re.search(r"^import keras", src, re.M))
-    return code[: first + 1]
+    imports = [i for i, src in enumerate(code) if re.search(r"^import keras", src, re.M)]
+    return code[: imports[0] + 1] if imports else code
 
 
 SILENCE = re.compile(
