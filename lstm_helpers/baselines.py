@@ -16,16 +16,22 @@ computed at ``t`` in a live system. The tests check this by perturbing the futur
 * :func:`persistence_error` – error of "the next value equals the last one" (or the value
   one season ago: seasonal naive);
 * :func:`range_check` – how far a value lies outside the training range.
+
+Everything is computed in float64 (float16 input would overflow), after scaling each column
+by a power of two where a sum or square could overflow (1e300) or underflow (1e-200), so
+extreme but finite values give correct scores; a score that itself does not fit in float64 is
+refused. Complex numbers, text, NaN/inf and an index out of time order are refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from ._checks import describe
+from ._checks import abs_diff, check_index_order, check_int, describe, exponent
 
 Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
@@ -38,8 +44,12 @@ __all__ = [
 ]
 
 
-def _check_frame(data, name: str, datetime_index: bool = False) -> None:
-    """Raise unless ``data`` is a non-empty, finite, numeric Series/DataFrame on a clean index."""
+def _check_frame(data, name: str, datetime_index: bool = False):
+    """``data`` as float64 (same kind, index and columns), after checking it.
+
+    A non-empty, finite, real-valued Series/DataFrame on an index in time order (unique,
+    increasing, no NaT when it is a datetime or numeric index).
+    """
     if not isinstance(data, (pd.Series, pd.DataFrame)):
         raise TypeError(f"{name} must be a pandas Series or DataFrame; got {describe(data)}")
     if len(data) == 0:
@@ -47,34 +57,63 @@ def _check_frame(data, name: str, datetime_index: bool = False) -> None:
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     if frame.shape[1] == 0:
         raise ValueError(f"{name} must have at least one column; got {describe(data)}")
-    not_numeric = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if not_numeric or any(pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns):
-        raise TypeError(f"{name} must hold numbers; column(s) {not_numeric} do not")
-    values = frame.to_numpy(dtype=float)
+    not_real = [
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c])
+        or pd.api.types.is_bool_dtype(frame[c])
+        or pd.api.types.is_complex_dtype(frame[c])
+    ]
+    if not_real:
+        kinds = sorted({str(frame[c].dtype) for c in not_real})
+        raise TypeError(
+            f"{name} must hold real numbers; column(s) {not_real} hold {', '.join(kinds)}"
+        )
+    values = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     if not np.isfinite(values).all():
         n_bad = int((~np.isfinite(values)).sum())
         raise ValueError(
             f"{name} must be finite; found {n_bad} NaN/inf value(s). "
             "Fill or drop them first (e.g. .interpolate())."
         )
-    if not data.index.is_unique:
-        raise ValueError(f"{name} must have unique index labels; found repeated timestamps")
-    if not data.index.is_monotonic_increasing:
-        raise ValueError(f"{name} must have a sorted index (oldest first)")
     if datetime_index and not isinstance(data.index, pd.DatetimeIndex):
         raise TypeError(
             f"{name} needs a DatetimeIndex for this baseline; got {type(data.index).__name__}"
         )
+    if not data.index.is_unique:
+        raise ValueError(f"{name} must have unique index labels; found repeated timestamps")
+    check_index_order(data.index, f"{name}.index")
+    if isinstance(data, pd.Series):
+        return pd.Series(values[:, 0], index=data.index, name=data.name)
+    return pd.DataFrame(values, index=data.index, columns=data.columns)
 
 
-def _check_fit(data: Frame, fit: Frame) -> None:
-    _check_frame(fit, "fit")
+def _check_fit(data: Frame, fit: Frame) -> Frame:
+    fit = _check_frame(fit, "fit")
     if type(fit) is not type(data):
         raise TypeError(f"fit must be a {type(data).__name__} like data; got {describe(fit)}")
     if isinstance(data, pd.DataFrame) and list(fit.columns) != list(data.columns):
         raise ValueError(
             f"fit must have the columns of data {list(data.columns)}; got {list(fit.columns)}"
         )
+    return fit
+
+
+def _like(data: Frame, values: np.ndarray, what: str) -> Frame:
+    """``values`` (n_rows, n_columns) on ``data``'s index and columns; inf refused."""
+    if np.isinf(values).any():
+        row, col = (int(i) for i in np.argwhere(np.isinf(values))[0])
+        raise ValueError(
+            f"the {what} of data at {data.index[row]} (column {col}) does not fit in float64 "
+            "(about 1.8e308); is a unit wrong?"
+        )
+    if isinstance(data, pd.Series):
+        return pd.Series(values[:, 0], index=data.index, name=data.name)
+    return pd.DataFrame(values, index=data.index, columns=data.columns)
+
+
+def _columns(frame: Frame) -> np.ndarray:
+    return frame.to_numpy().reshape(len(frame), -1)
 
 
 def static_zscore(data: Frame, fit: Frame) -> Frame:
@@ -89,20 +128,46 @@ def static_zscore(data: Frame, fit: Frame) -> Frame:
     data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
         The series to score.
     fit : same kind (and columns) as ``data``
-        Normal training data.
+        Normal training data (at least 2 rows; std with ``ddof=1``, as pandas).
 
     Returns
     -------
-    same kind, shape and index as ``data``
+    same kind, shape and index as ``data``, float64
         The absolute z-score of every value. Causal: each score uses its own value and the
         fixed training statistics only.
     """
-    _check_frame(data, "data")
-    _check_fit(data, fit)
-    std = fit.std()
-    if np.any(np.asarray(std) == 0) or len(fit) < 2:
+    data = _check_frame(data, "data")
+    fit = _check_fit(data, fit)
+    if len(fit) < 2:
         raise ValueError("fit must have at least 2 rows and a non-zero std in every column")
-    return ((data - fit.mean()) / std).abs()
+    f = _columns(fit)
+    e = exponent(f, axis=0)  # per column: scaled by a power of two, squares cannot overflow
+    scaled = np.ldexp(f, -e)
+    mean, std = scaled.mean(axis=0), scaled.std(axis=0, ddof=1)
+    if np.any(std == 0):
+        raise ValueError("fit must have at least 2 rows and a non-zero std in every column")
+    with np.errstate(over="ignore"):
+        z = np.abs(np.ldexp(_columns(data), -e) - mean) / std
+    return _like(data, z, "z-score")
+
+
+def _time_span(value, name: str, example: str) -> pd.Timedelta:
+    """A positive time span from text ('1D'), a pandas/numpy Timedelta or a datetime.timedelta."""
+    if isinstance(value, str) and not any(c.isalpha() for c in value):
+        raise ValueError(
+            f"{name} must be a number of rows (an int) or a time span with a unit like "
+            f"{example!r}; got the text {value!r} (pandas would read it as nanoseconds)"
+        )
+    try:
+        span = pd.Timedelta(value)
+    except (ValueError, TypeError, OverflowError) as err:
+        raise ValueError(f"{name} must be a time span like {example!r}; got {value!r}") from err
+    if pd.isna(span) or span <= pd.Timedelta(0):
+        raise ValueError(f"{name} must be a positive time span; got {value!r}")
+    return span
+
+
+_SPANS = (str, pd.Timedelta, dt.timedelta, np.timedelta64)
 
 
 def rolling_zscore(data: Frame, history: int | str) -> Frame:
@@ -116,36 +181,60 @@ def rolling_zscore(data: Frame, history: int | str) -> Frame:
     ----------
     data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
         The series to score.
-    history : int >= 2 or str
-        How far back the statistics look: a number of rows, or a time span (e.g. ``"1D"``;
-        needs a DatetimeIndex; the values in ``[t - history, t)`` by the clock).
+    history : int >= 2, or a time span
+        How far back the statistics look: a number of rows, or a time span (``"1D"``, a
+        ``pd.Timedelta``; needs a DatetimeIndex; the values in ``[t - history, t)`` by the
+        clock, so after a gap older values drop out).
 
     Returns
     -------
-    same kind, shape and index as ``data``
+    same kind, shape and index as ``data``, float64
         NaN until the history holds 2 values, and where its std is 0. Causal: the score at
         ``t`` uses ``x_t`` and earlier values.
     """
-    _check_frame(data, "data", datetime_index=isinstance(history, str))
-    if isinstance(history, bool) or not isinstance(history, (int, np.integer, str)):
+    is_span = isinstance(history, _SPANS)
+    data = _check_frame(data, "data", datetime_index=is_span)
+    if isinstance(history, (bool, np.bool_)) or not (
+        is_span or isinstance(history, (int, np.integer))
+    ):
         raise TypeError(
             f"history must be an int number of rows or a time span like '1D'; got {history!r}"
         )
-    if isinstance(history, str):
-        try:
-            span = pd.Timedelta(history)
-        except ValueError as err:
-            raise ValueError(f"history must be a time span like '1D'; got {history!r}") from err
-        if span <= pd.Timedelta(0):
-            raise ValueError(f"history must be a positive time span; got {history!r}")
-        # The values in [t - history, t) by the clock: after a gap, older values drop out.
-        roll = data.rolling(span, closed="left", min_periods=2)
+    if is_span:
+        window = _time_span(history, "history", "1D")  # the values in [t - history, t)
     else:
-        if history < 2:
-            raise ValueError(f"history must be >= 2 rows; got {history}")
-        roll = data.shift(1).rolling(int(history), min_periods=2)  # the rows before t
-    std = roll.std()
-    return ((data - roll.mean()) / std.where(std > 0)).abs()
+        window = min(check_int(history, "history", 2), len(data))  # longer: all of it
+
+    def zscores(frame: Frame) -> np.ndarray:
+        # By the clock for a time span: after a gap, older values drop out. By rows: the
+        # rows before t (shift(1)).
+        roll = (
+            frame.rolling(window, closed="left", min_periods=2)
+            if is_span
+            else frame.shift(1).rolling(window, min_periods=2)
+        )
+        std = roll.std()
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _columns(((frame - roll.mean()) / std.where(std > 0)).abs())
+
+    z = zscores(data)
+    # Squares of values beyond 2**400 overflow, of values below 2**-400 lose precision. Such
+    # windows are scored again on the data scaled by a fixed power of two (z-scores do not
+    # change, and a fixed scale keeps every score causal); which one a score takes depends
+    # on the largest |value| of its own window only.
+    magnitude = data.abs()
+    biggest = _columns(
+        magnitude.rolling(window, closed="left", min_periods=1).max()
+        if is_span
+        else magnitude.shift(1).rolling(window, min_periods=1).max()
+    )
+    huge, tiny = biggest > 2.0**400, (biggest > 0) & (biggest < 2.0**-400)
+    for shift, where in ((-600, huge), (600, tiny)):
+        if where.any():
+            with np.errstate(over="ignore"):
+                scaled = np.ldexp(data, shift)  # same kind, index and columns
+            z = np.where(where, zscores(scaled), z)
+    return _like(data, z, "z-score")
 
 
 Period = Literal["day", "week"]
@@ -156,15 +245,12 @@ def _slot(index: pd.DatetimeIndex, period: Period) -> np.ndarray:
     minute = index.hour * 60 + index.minute
     if period == "day":
         return np.asarray(minute)
-    if period == "week":
-        return np.asarray(index.day_of_week * 24 * 60 + minute)
-    raise ValueError(f'period must be "day" or "week"; got {period!r}')
+    return np.asarray(index.day_of_week * 24 * 60 + minute)
 
 
-def _profile(fit: Frame, period: Period) -> Frame:
-    """Median of ``fit`` for every slot (minute of the day or week), indexed by the slot."""
-    _check_frame(fit, "fit", datetime_index=True)
-    return fit.groupby(_slot(fit.index, period)).median()
+def _check_period(period: object) -> None:
+    if not isinstance(period, str) or period not in ("day", "week"):
+        raise ValueError(f'period must be "day" or "week"; got {period!r}')
 
 
 def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame:
@@ -186,15 +272,35 @@ def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame
 
     Returns
     -------
-    same kind, shape and index as ``data``
+    same kind, shape and index as ``data``, float64
         NaN at slots that ``fit`` never saw. Causal: the profile is fixed from ``fit``.
+
+    Notes
+    -----
+    Slots are wall-clock times **in fit's timezone**: timezone-aware ``data`` in another
+    zone is converted to it first, so the same instants get the same residuals whatever
+    zone they are written in. A naive index with an aware one is refused (which wall clock
+    would it be?).
     """
-    _check_frame(data, "data", datetime_index=True)
-    _check_fit(data, fit)
-    profile = _profile(fit, period)
-    expected = profile.reindex(_slot(data.index, period))
-    expected.index = data.index
-    return (data - expected).abs()
+    _check_period(period)
+    data = _check_frame(data, "data", datetime_index=True)
+    fit = _check_fit(data, fit)
+    if not isinstance(fit.index, pd.DatetimeIndex):
+        raise TypeError(f"fit needs a DatetimeIndex for this baseline; got {describe(fit.index)}")
+    if (data.index.tz is None) != (fit.index.tz is None):
+        naive, aware = ("data", "fit") if data.index.tz is None else ("fit", "data")
+        raise TypeError(
+            f"{naive} has a timezone-naive index but {aware} is in timezone "
+            f"{(fit if aware == 'fit' else data).index.tz}; give both a timezone or neither"
+        )
+    when = data.index if data.index.tz is None else data.index.tz_convert(fit.index.tz)
+    f = _columns(fit)
+    e = exponent(f, axis=0)  # medians of two values near 1e308 would overflow: scale first
+    scaled = pd.DataFrame(np.ldexp(f, -e), index=fit.index)
+    median = scaled.groupby(_slot(fit.index, period)).median()
+    profile = pd.DataFrame(np.ldexp(median.to_numpy(), e), index=median.index)
+    expected = profile.reindex(_slot(when, period)).to_numpy()
+    return _like(data, abs_diff(_columns(data), expected), "residual")
 
 
 def persistence_error(data: Frame, lag: int | str = 1) -> Frame:
@@ -208,29 +314,26 @@ def persistence_error(data: Frame, lag: int | str = 1) -> Frame:
     ----------
     data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
         The series to score.
-    lag : int >= 1 or str
-        Rows back, or a time span (e.g. ``"7D"``; needs a DatetimeIndex, and looks up the
-        exact earlier timestamp).
+    lag : int >= 1, or a time span
+        Rows back, or a time span (``"7D"``, a ``pd.Timedelta``; needs a DatetimeIndex, and
+        looks up the exact earlier timestamp).
 
     Returns
     -------
-    same kind, shape and index as ``data``
+    same kind, shape and index as ``data``, float64
         NaN where no earlier value exists. Causal: the error at ``t`` uses ``x_t`` and
         ``x_{t-lag}``.
     """
-    _check_frame(data, "data", datetime_index=isinstance(lag, str))
-    if isinstance(lag, bool) or not isinstance(lag, (int, np.integer, str)):
+    is_span = isinstance(lag, _SPANS)
+    data = _check_frame(data, "data", datetime_index=is_span)
+    if isinstance(lag, (bool, np.bool_)) or not (is_span or isinstance(lag, (int, np.integer))):
         raise TypeError(f"lag must be an int number of rows or a time span like '7D'; got {lag!r}")
-    if isinstance(lag, str):
-        delta = pd.Timedelta(lag)
-        if delta <= pd.Timedelta(0):
-            raise ValueError(f"lag must be a positive time span; got {lag!r}")
-        before = data.shift(freq=delta).reindex(data.index)
+    if is_span:
+        before = data.shift(freq=_time_span(lag, "lag", "7D")).reindex(data.index)
     else:
-        if lag < 1:
-            raise ValueError(f"lag must be >= 1; got {lag}")
-        before = data.shift(int(lag))
-    return (data - before).abs()
+        lag = check_int(lag, "lag", 1)
+        before = data.shift(min(lag, len(data)))
+    return _like(data, abs_diff(_columns(data), _columns(before)), "error")
 
 
 def range_check(data: Frame, fit: Frame) -> Frame:
@@ -248,14 +351,19 @@ def range_check(data: Frame, fit: Frame) -> Frame:
 
     Returns
     -------
-    same kind, shape and index as ``data``
+    same kind, shape and index as ``data``, float64
         ``max(lo - x, x - hi, 0)`` in units of the training range ``hi - lo``. Causal.
     """
-    _check_frame(data, "data")
-    _check_fit(data, fit)
-    lo, hi = fit.min(), fit.max()
+    data = _check_frame(data, "data")
+    fit = _check_fit(data, fit)
+    f = _columns(fit)
+    e = exponent(f, axis=0)  # per column, exact: hi - lo of 1e308 and -1e308 cannot overflow
+    lo, hi = np.ldexp(f.min(axis=0), -e), np.ldexp(f.max(axis=0), -e)
     width = hi - lo
-    if np.any(np.asarray(width) == 0):
+    if np.any(width == 0):
         raise ValueError("fit must not be constant: its range (max - min) is 0")
-    outside = np.maximum(lo - data, data - hi).clip(lower=0)
-    return outside / width
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = np.ldexp(_columns(data), -e)
+        outside = np.maximum(np.maximum(lo - x, x - hi), 0.0)
+        score = outside / width
+    return _like(data, score, "range score")

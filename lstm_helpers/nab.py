@@ -53,14 +53,17 @@ Departures from NAB's code, on purpose (each changes scores only in the cases na
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.client
 import json
 import math
+import numbers
 import os
 import tempfile
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,7 +73,7 @@ import pandas as pd
 import platformdirs
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_finite, describe
+from ._checks import as_float_array, check_finite, check_real, describe
 from .metrics import _bounds, _check_flags, _check_spans
 
 __all__ = [
@@ -150,6 +153,11 @@ def _sha256(path: Path) -> str:
         raise NabError(f"{path} could not be read ({err})") from err
 
 
+def _check_home(data_home: object) -> None:
+    if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
+        raise TypeError(f"data_home must be a folder path or None; got {describe(data_home)}")
+
+
 def _homes(data_home: str | os.PathLike | None) -> list[Path]:
     homes = []
     if data_home is not None:
@@ -193,9 +201,23 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
         For an unknown file, a checksum mismatch, and every network or disk failure
         (including a connection cut mid-download). A failed download leaves no file behind.
     """
+    if isinstance(rel, os.PathLike):
+        rel = Path(rel).as_posix()
+    if not isinstance(rel, str):
+        raise TypeError(
+            f"rel must be a file's path in NAB's repository, e.g. 'data/realKnownCause/"
+            f"nyc_taxi.csv'; got {describe(rel)}"
+        )
+    _check_home(data_home)
+    timeout = check_real(timeout, "timeout")
+    if timeout <= 0:
+        raise ValueError(f"timeout must be > 0 seconds; got {timeout}")
     if rel not in SHA256:
         known = ", ".join(sorted(k.removeprefix("data/") for k in SHA256 if k != LABELS))
-        raise NabError(f"no SHA-256 is known for {rel!r}; known NAB series: {known}")
+        raise NabError(
+            f"rel: no SHA-256 is known for {rel!r}; known: {LABELS}, and data/ followed by "
+            f"one of the known NAB series: {known}"
+        )
     homes = _homes(data_home)
     for home in homes:
         if (home / rel).is_file():
@@ -215,15 +237,21 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
             f"once, or set {ENV_VAR} to a folder holding NAB's files laid out as in its "
             "repository (data/..., labels/...)."
         ) from err
-    # Write to a temporary file next to the target, verify it, then rename it into place:
-    # a reader never sees half a file, and on any failure the temporary file is removed.
+    got = hashlib.sha256(payload).hexdigest()
+    if got != SHA256[rel]:  # checked before anything is written: nothing to clean up
+        raise NabError(
+            f"{rel} was downloaded from {URL + rel} but does not match NAB commit "
+            f"{COMMIT[:10]}: SHA-256 {got[:16]}..., expected {SHA256[rel][:16]}.... Nothing was "
+            f"saved. Try again later, or set {ENV_VAR} to a folder holding NAB's files."
+        )
+    # Write to a temporary file next to the target, then rename it into place: a reader
+    # never sees half a file, and on any failure the temporary file is removed.
     tmp_path = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
             tmp_path = Path(tmp.name)
             tmp.write(payload)
-        _verified(tmp_path, rel)
         tmp_path.replace(target)  # atomic on one file system
     except OSError as err:
         raise NabError(
@@ -237,33 +265,87 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
     return target
 
 
-def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
+def _span_stamp(value: Any, what: str, tz: Any) -> pd.Timestamp:
+    """One end of a labelled span as a Timestamp in the series' timezone (numbers refused)."""
+    if value is None:
+        raise ValueError(f"{what} must be a timestamp, not None")
+    if isinstance(value, (bool, np.bool_, numbers.Number)) or not isinstance(
+        value, (str, dt.date, np.datetime64)
+    ):
+        raise TypeError(
+            f"{what} must be a timestamp (text such as '2014-07-01 00:00:00', a datetime or a "
+            f"pandas Timestamp); got {describe(value)}. A number would be read as nanoseconds "
+            "since 1970."
+        )
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{what} must be a timestamp; got {value!r} ({err})") from err
+    if pd.isna(stamp):
+        raise ValueError(f"{what} must be a timestamp, not NaT; got {value!r}")
+    if (stamp.tz is None) != (tz is None):
+        raise TypeError(
+            f"{what} is {'timezone-naive' if stamp.tz is None else f'in timezone {stamp.tz}'} "
+            f"but the series' timestamps are {'timezone-naive' if tz is None else f'in {tz}'}; "
+            "give both a timezone or neither"
+        )
+    return stamp if tz is None else stamp.tz_convert(tz)
+
+
+def load_csv(path: str | os.PathLike, spans: Sequence[tuple[Any, Any]] | None = None):
     """Read any NAB-format CSV (columns ``timestamp,value``) from a local path.
 
     Parameters
     ----------
     path : path
-    spans : list of (start, end), optional
-        Labelled anomaly spans to return alongside (converted to timestamps).
+        A UTF-8 text file (``.csv``; ``.csv.gz`` and other compressed names are read as
+        pandas infers them from the name).
+    spans : sequence of (start, end), optional
+        Labelled anomaly spans to return alongside: timestamps, as text, datetimes or pandas
+        Timestamps (numbers are refused: they would become dates in 1970), timezone-aware
+        exactly when the file's timestamps are.
 
     Returns
     -------
     df : pandas.DataFrame
-        One column ``value`` (float), indexed by ``timestamp``, sorted and unique: of
-        rows sharing a timestamp, the first is kept, and
-        ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
+        One column ``value`` (float; an empty cell is NaN, a missing reading), indexed by
+        ``timestamp``, sorted and unique: of rows sharing a timestamp, the first is kept,
+        and ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
     spans : list of (pandas.Timestamp, pandas.Timestamp)
 
     Raises
     ------
+    FileNotFoundError
+        If there is no such file (the message names it).
     ValueError
-        If the columns are not ``timestamp,value``, a timestamp is empty or not an ISO 8601
-        date (text is never sorted as text), a value is not a number, or a span is
-        reversed or NaT.
+        Naming the file: if it is empty, not UTF-8 text (a gzip file under a ``.csv`` name,
+        latin-1), not a CSV of the columns ``timestamp,value``, has no data row, a
+        timestamp is empty or not an ISO 8601 date (text is never sorted as text), or a
+        value is not a number (or is infinite); and if a span is reversed or NaT.
+    TypeError
+        If ``path`` is not a path, or a span end is not a timestamp.
     """
-    df = pd.read_csv(path, dtype={"timestamp": str})
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path; got {describe(path)}")
+    try:
+        with warnings.catch_warnings():
+            # A row with more fields than the header must not become an index column or be
+            # cut short with only a warning.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(path, dtype={"timestamp": str}, index_col=False)
+    except pd.errors.EmptyDataError as err:
+        raise ValueError(f"{path} is empty; expected a header timestamp,value and rows") from err
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path} is not UTF-8 text (a compressed file under a .csv name, or another "
+            f"encoding such as latin-1?): {err}"
+        ) from err
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        raise ValueError(f"{path} is not a CSV of the columns timestamp,value ({err})") from err
     if list(df.columns) != ["timestamp", "value"]:
         raise ValueError(f"{path}: expected columns timestamp,value; got {list(df.columns)}")
+    if df.empty:
+        raise ValueError(f"{path} has a header but no data row")
     if df["timestamp"].isna().any():
         row = int(df["timestamp"].isna().to_numpy().argmax())
         raise ValueError(f"{path}: timestamp is empty on data row {row}")
@@ -271,14 +353,23 @@ def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
         # ISO 8601 only: text that is not a date is refused, never kept as strings that
         # would then sort as text.
         stamps = pd.to_datetime(df["timestamp"], format="ISO8601")
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OverflowError) as err:
         raise ValueError(
-            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00 ({err})"
+            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00, with one "
+            f"timezone offset or none ({err})"
         ) from err
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype) and stamps.dtype.kind != "M":
+        raise ValueError(
+            f"{path}: timestamp must hold ISO 8601 dates with one timezone offset or none; "
+            "they mix offsets"
+        )
     try:
         values = pd.to_numeric(df["value"]).astype(float)
     except (ValueError, TypeError) as err:
         raise ValueError(f"{path}: value must hold numbers ({err})") from err
+    if np.isinf(values).any():
+        row = int(np.isinf(values).to_numpy().argmax())
+        raise ValueError(f"{path}: value is infinite on data row {row}")
     df = pd.DataFrame(
         {"value": values.to_numpy()}, index=pd.DatetimeIndex(stamps, name="timestamp")
     )
@@ -287,12 +378,21 @@ def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
     n_rows = len(df)
     df = df[~df.index.duplicated(keep="first")].sort_index(kind="stable")
     df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
+    if spans is None:
+        return df, []
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+        raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     checked = []
-    for i, (a, b) in enumerate(spans or []):
-        start, end = pd.Timestamp(a), pd.Timestamp(b)
-        if pd.isna(start) or pd.isna(end) or end < start:
+    for i, span in enumerate(spans):
+        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence | np.ndarray):
+            raise TypeError(f"spans[{i}] must be a (start, end) pair; got {describe(span)}")
+        if len(span) != 2:
+            raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")
+        start = _span_stamp(span[0], f"spans[{i}] start", df.index.tz)
+        end = _span_stamp(span[1], f"spans[{i}] end", df.index.tz)
+        if end < start:
             raise ValueError(
-                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(a, b)}"
+                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(start, end)}"
             )
         checked.append((start, end))
     return df, checked
@@ -317,6 +417,16 @@ def load(name: str, data_home: str | os.PathLike | None = None):
         The labelled anomaly spans (NAB's "windows", ``combined_windows.json``), start and end
         inclusive.
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be NAB's name of a series, e.g. 'realKnownCause/nyc_taxi.csv'; got "
+            f"{describe(name)}"
+        )
+    if name not in SERIES:
+        raise NabError(
+            f"name must be one of the {len(SERIES)} NAB series this module knows; got "
+            f"{name!r}. known NAB series: {', '.join(SERIES)}"
+        )
     csv = path(f"data/{name}", data_home)
     labels = json.loads(path(LABELS, data_home).read_text())
     return load_csv(csv, labels[name])
@@ -380,8 +490,8 @@ def _profile(profile: str | Mapping[str, float]) -> dict[str, float]:
             f"profile must be a name in {sorted(PROFILES)} or a mapping with exactly the "
             f"keys 'tp', 'fp', 'fn'; got {profile!r}"
         )
-    weights = {k: float(v) for k, v in profile.items()}
-    if not all(math.isfinite(v) and v > 0 for v in weights.values()):
+    weights = {k: check_real(v, f"profile[{k!r}]") for k, v in profile.items()}
+    if not all(v > 0 for v in weights.values()):
         raise ValueError(f"profile weights must be finite and > 0; got {weights}")
     return weights
 
@@ -390,9 +500,6 @@ def _span_rows(index: pd.Index, spans: Sequence[tuple[Any, Any]]) -> list[tuple[
     """First and last row (inclusive) of each span, in time order; every span must hold a row."""
     if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
-    for k, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence) or len(span) != 2:
-            raise TypeError(f"spans[{k}] must be a (start, end) pair; got {span!r}")
     checked = sorted(_check_spans(spans, index), key=lambda span: span[0])
     lo, hi = _bounds(checked, index)
     for (start, end), a, b in zip(checked, lo, hi, strict=True):
@@ -411,7 +518,7 @@ def score(
 
     Parameters
     ----------
-    spans : sequence of (start, end)
+    spans : sequence of (start, end), or an array of shape (n_spans, 2)
         Labelled anomaly spans (NAB's windows), ends included, disjoint, in the units of the
         flags' index (timestamps, timezone-aware for an aware index; integers for synthetic
         data), validated as :func:`lstm_helpers.event_metrics` validates them.
@@ -433,6 +540,7 @@ def score(
     """
     f = _check_flags(flags)
     weights = _profile(profile)
+    probation_fraction = check_real(probation_fraction, "probation_fraction")
     if not 0 <= probation_fraction < 1:
         raise ValueError(f"probation_fraction must lie in [0, 1); got {probation_fraction}")
     n = len(f)
@@ -468,8 +576,9 @@ def score(
     table = pd.DataFrame(records, columns=["start", "end", "first_flag", "position", "part"])
     if table.empty:
         raise ValueError(
-            "no labelled span ends after the probationary period, so there is nothing to "
-            f"normalise against ({len(rows)} span(s), probation of {probation:g} points)"
+            "spans: no labelled span ends after the probationary period, so there is nothing "
+            f"to normalise against ({len(rows)} span(s), probation_fraction="
+            f"{probation_fraction:g}: {probation:g} points)"
         )
 
     fp = flagged[~inside[flagged]]

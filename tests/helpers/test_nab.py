@@ -138,6 +138,7 @@ def test_every_network_failure_is_a_nab_error(isolated, monkeypatch, failure):
 
 def test_a_failed_write_is_a_nab_error_and_leaves_no_partial_file(isolated, monkeypatch):
     payload = b"x" * 100
+    monkeypatch.setitem(nab.SHA256, LABELS, hashlib.sha256(payload).hexdigest())  # verified
     monkeypatch.setattr(nab.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(payload))
     real = nab.tempfile.NamedTemporaryFile
 

@@ -217,7 +217,7 @@ def test_smooth_keeps_a_series_and_refuses_bad_input():
     out = smooth(s, 2)
     assert out.index.tolist() == [10, 20, 30] and out.name == "score"
     assert out.tolist()[1:] == [1.5, 2.5]
-    with pytest.raises(ValueError, match="length must be >= 1"):
+    with pytest.raises(ValueError, match="length must be an integer >= 1"):
         smooth(s, 0)
     with pytest.raises(ValueError, match="scores must not hold inf"):
         smooth(np.array([1.0, np.inf]), 1)

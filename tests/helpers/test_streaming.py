@@ -263,7 +263,7 @@ def test_load_names_the_file_and_the_problem(detector, tmp_path, text, match):
 def test_load_names_a_damaged_model_file(detector, tmp_path):
     streaming.save_detector(detector, tmp_path)
     (tmp_path / "model.keras").write_bytes(b"not a zip file")
-    with pytest.raises(ValueError, match=r"model\.keras could not be read as a Keras model"):
+    with pytest.raises(ValueError, match=r"model\.keras is not a Keras model file"):
         streaming.load_detector(tmp_path)
     (tmp_path / "model.keras").unlink()
     with pytest.raises(FileNotFoundError, match=r"model\.keras, which is missing"):
