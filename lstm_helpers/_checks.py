@@ -41,7 +41,7 @@ def as_float_array(obj: Any, name: str) -> np.ndarray:
         )
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
-        kinds = [frame[c].dtype for c in frame.columns]
+        kinds = list(frame.dtypes)
         if kinds and all(
             pd.api.types.is_numeric_dtype(k) and not pd.api.types.is_complex_dtype(k) for k in kinds
         ):
