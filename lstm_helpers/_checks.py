@@ -12,6 +12,7 @@ exact, so ordinary inputs give bit-for-bit the same results as the plain formula
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,15 @@ def as_float_array(obj: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} must hold numbers; got dtype {arr.dtype} ({describe(obj)})")
     # Always float64: float16/float32 sums overflow or lose precision silently.
     return arr.astype(np.float64, copy=False)
+
+
+def is_sequence(obj: Any) -> bool:
+    """A list, tuple, pandas Index or an array of at least one dimension; not text."""
+    if isinstance(obj, (str, bytes)):
+        return False
+    if isinstance(obj, np.ndarray):
+        return obj.ndim >= 1
+    return isinstance(obj, Sequence | pd.Index)
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:

@@ -4,7 +4,7 @@ metrics with real cross-feature structure, and an anomaly that decouples some of
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -19,6 +19,7 @@ from ._checks import (
     check_real,
     check_seed,
     describe,
+    is_sequence,
 )
 
 __all__ = [
@@ -268,9 +269,7 @@ def decouple(
             f"the segment [start, start + length) must fit inside {n_rows} rows; "
             f"got start={start}, length={length}"
         )
-    if isinstance(features, (str, bytes)) or not isinstance(
-        features, numbers.Integral | Sequence | np.ndarray
-    ):
+    if not (isinstance(features, numbers.Integral) or is_sequence(features)):
         raise TypeError(
             f"features must be a column number or a list of them; got {describe(features)}"
         )

@@ -24,6 +24,7 @@ from ._checks import (
     check_ndim,
     check_positive_int,
     describe,
+    is_sequence,
     mean_abs_diff,
     safe_mean,
 )
@@ -39,7 +40,7 @@ _LONG_COLUMNS = ["row", "feature", "timestep", "value", "label"]
 def _feature_names(names: object, n_features: int, what: str = "feature_names") -> list[str]:
     if names is None:
         return [f"f{f}" for f in range(n_features)]
-    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence | np.ndarray | pd.Index):
+    if not is_sequence(names):
         raise TypeError(
             f"{what} must be a list of {n_features} strings, one per feature; got {describe(names)}"
         )

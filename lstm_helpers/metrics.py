@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_int, check_time_order, describe
+from ._checks import as_float_array, check_int, check_time_order, describe, is_sequence
 
 __all__ = [
     "alarms",
@@ -129,11 +129,11 @@ def _span_end(value: Any, index: pd.Index, what: str) -> Any:
 
 def _check_spans(spans: Any, index: pd.Index) -> list[tuple[Any, Any]]:
     """Spans converted to the units of ``index``; refuse reversed, NaT and overlapping ones."""
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     out = []
     for i, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence | np.ndarray):
+        if not is_sequence(span):
             hint = (
                 ". One span? Wrap it in a list: [(start, end)]"
                 if i == 0 and len(spans) == 2

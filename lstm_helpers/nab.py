@@ -73,7 +73,7 @@ import pandas as pd
 import platformdirs
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_finite, check_real, describe
+from ._checks import as_float_array, check_finite, check_real, describe, is_sequence
 from .metrics import _bounds, _check_flags, _check_spans
 
 __all__ = [
@@ -380,11 +380,11 @@ def load_csv(path: str | os.PathLike, spans: Sequence[tuple[Any, Any]] | None = 
     df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
     if spans is None:
         return df, []
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     checked = []
     for i, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence | np.ndarray):
+        if not is_sequence(span):
             raise TypeError(f"spans[{i}] must be a (start, end) pair; got {describe(span)}")
         if len(span) != 2:
             raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")
@@ -498,7 +498,7 @@ def _profile(profile: str | Mapping[str, float]) -> dict[str, float]:
 
 def _span_rows(index: pd.Index, spans: Sequence[tuple[Any, Any]]) -> list[tuple[int, int]]:
     """First and last row (inclusive) of each span, in time order; every span must hold a row."""
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     checked = sorted(_check_spans(spans, index), key=lambda span: span[0])
     lo, hi = _bounds(checked, index)

@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_axes, check_real, describe
+from ._checks import as_float_array, check_axes, check_real, describe, is_sequence
 from .metrics import alarms
 
 __all__ = [
@@ -348,11 +348,11 @@ def shade_spans(
     -------
     matplotlib.axes.Axes
     """
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     checked = []
     for i, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence | np.ndarray):
+        if not is_sequence(span):
             raise TypeError(f"spans[{i}] must be a (start, end) pair; got {describe(span)}")
         if len(span) != 2:
             raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")

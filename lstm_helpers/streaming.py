@@ -37,7 +37,6 @@ import numbers
 import os
 import warnings
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -53,6 +52,7 @@ from ._checks import (
     check_positive_int,
     check_real,
     describe,
+    is_sequence,
 )
 from .errors import per_step_errors
 from .scores import causal_scores
@@ -147,9 +147,7 @@ class Detector:
         threshold = check_real(threshold, "threshold")
         if feature_names is None:
             names = tuple(f"f{i}" for i in range(n_features))
-        elif isinstance(feature_names, (str, bytes)) or not isinstance(
-            feature_names, Sequence | np.ndarray | pd.Index
-        ):
+        elif not is_sequence(feature_names):
             raise TypeError(
                 f"feature_names must be a list of {n_features} strings; got "
                 f"{describe(feature_names)}"
@@ -401,10 +399,7 @@ def load_detector(
         n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     if n_features is not None:
         n_features = check_positive_int(n_features, "n_features")
-    if feature_names is not None and (
-        isinstance(feature_names, (str, bytes))
-        or not isinstance(feature_names, Sequence | np.ndarray | pd.Index)
-    ):
+    if feature_names is not None and not is_sequence(feature_names):
         raise TypeError(f"feature_names must be a list of strings; got {describe(feature_names)}")
     path = folder / CONFIG_FILE
     if not path.is_file():
