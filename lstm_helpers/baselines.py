@@ -200,41 +200,64 @@ def rolling_zscore(data: Frame, history: int | str) -> Frame:
         raise TypeError(
             f"history must be an int number of rows or a time span like '1D'; got {history!r}"
         )
+    n = len(data)
     if is_span:
-        window = _time_span(history, "history", "1D")  # the values in [t - history, t)
+        span = _time_span(history, "history", "1D")
+        # The values in [t - history, t) by the clock: after a gap, older values drop out.
+        first = data.index.searchsorted(data.index - span, side="left")
     else:
-        window = min(check_int(history, "history", 2), len(data))  # longer: all of it
-
-    def zscores(frame: Frame) -> np.ndarray:
-        # By the clock for a time span: after a gap, older values drop out. By rows: the
-        # rows before t (shift(1)).
-        roll = (
-            frame.rolling(window, closed="left", min_periods=2)
-            if is_span
-            else frame.shift(1).rolling(window, min_periods=2)
-        )
-        std = roll.std()
-        with np.errstate(over="ignore", invalid="ignore"):
-            return _columns(((frame - roll.mean()) / std.where(std > 0)).abs())
-
-    z = zscores(data)
-    # Squares of values beyond 2**400 overflow, of values below 2**-400 lose precision. Such
-    # windows are scored again on the data scaled by a fixed power of two (z-scores do not
-    # change, and a fixed scale keeps every score causal); which one a score takes depends
-    # on the largest |value| of its own window only.
-    magnitude = data.abs()
-    biggest = _columns(
-        magnitude.rolling(window, closed="left", min_periods=1).max()
-        if is_span
-        else magnitude.shift(1).rolling(window, min_periods=1).max()
-    )
-    huge, tiny = biggest > 2.0**400, (biggest > 0) & (biggest < 2.0**-400)
-    for shift, where in ((-600, huge), (600, tiny)):
-        if where.any():
-            with np.errstate(over="ignore"):
-                scaled = np.ldexp(data, shift)  # same kind, index and columns
-            z = np.where(where, zscores(scaled), z)
+        history = check_int(history, "history", 2)
+        first = np.maximum(np.arange(n) - min(history, n), 0)  # the rows before t
+    columns = _columns(data)
+    z = np.column_stack([_window_z(columns[:, c], first) for c in range(columns.shape[1])])
     return _like(data, z, "z-score")
+
+
+def _window_z(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """``|values[t] - mean| / std`` over ``values[first[t]:t]`` (ddof=1), exactly.
+
+    Each window is taken on its own, in numpy, not with a running sum: pandas' rolling std
+    keeps about sqrt(machine epsilon) of the window's magnitude after values leave it, so a
+    flat window got a tiny std (and a made-up z-score) instead of NaN, and values near
+    1e308 overflowed every later std. Here each window is scaled by a power of two of its
+    own largest value (exact, and it depends on that window only: causal), shifted by its
+    first value (differences of close values are exact), and a window whose values are all
+    equal has std 0. NaN where the window holds fewer than 2 values or its std is 0.
+    """
+    n = values.size
+    count = np.arange(n) - first
+    out = np.full(n, np.nan)
+    rows = np.flatnonzero(count >= 2)
+    if rows.size == 0:
+        return out
+    width = int(count[rows].max())
+    padded = np.concatenate([np.full(width, np.nan), values])
+    step = max(1, 2**20 // width)  # rows per block: about a million values at a time
+    for lo in range(0, rows.size, step):
+        r = rows[lo : lo + step]
+        c = count[r]
+        # window of row t: values[t - width .. t - 1], right-aligned; before first[t]: NaN
+        pos = r[:, None] + np.arange(width)[None, :]  # in padded
+        win = padded[pos]
+        win[np.arange(width)[None, :] < (width - c)[:, None]] = np.nan
+        top = np.nanmax(np.abs(win), axis=1)
+        e = np.frexp(top)[1]
+        scaled = np.ldexp(win, -e[:, None])  # |scaled| < 1
+        start = scaled[np.arange(r.size), width - c]  # each window's first value
+        shifted = scaled - start[:, None]
+        mean = np.nansum(shifted, axis=1) / c
+        std = np.sqrt(np.nansum((shifted - mean[:, None]) ** 2, axis=1) / (c - 1))
+        flat = np.nanmax(win, axis=1) == np.nanmin(win, axis=1)
+        std[flat | (std == 0)] = np.nan
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = np.ldexp(values[r], -e)
+            z = np.abs((x - start) - mean) / std
+            far = np.isinf(x)  # x far beyond its window's scale: in the data's own units
+            if far.any():
+                centre = np.ldexp(start[far] + mean[far], e[far])
+                z[far] = np.abs(values[r][far] - centre) / np.ldexp(std[far], e[far])
+        out[r] = z
+    return out
 
 
 Period = Literal["day", "week"]
@@ -294,11 +317,13 @@ def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame
             f"{(fit if aware == 'fit' else data).index.tz}; give both a timezone or neither"
         )
     when = data.index if data.index.tz is None else data.index.tz_convert(fit.index.tz)
-    f = _columns(fit)
-    e = exponent(f, axis=0)  # medians of two values near 1e308 would overflow: scale first
-    scaled = pd.DataFrame(np.ldexp(f, -e), index=fit.index)
-    median = scaled.groupby(_slot(fit.index, period)).median()
-    profile = pd.DataFrame(np.ldexp(median.to_numpy(), e), index=median.index)
+    slots = _slot(fit.index, period)
+    values = pd.DataFrame(_columns(fit), index=fit.index)
+    with np.errstate(over="ignore"):
+        profile = values.groupby(slots).median()
+        if np.isinf(profile.to_numpy()).any():  # two middle values near 1e308: sum overflowed
+            halves = (values / 2).groupby(slots).median() * 2  # exact for such values
+            profile = profile.where(np.isfinite(profile), halves)
     expected = profile.reindex(_slot(when, period)).to_numpy()
     return _like(data, abs_diff(_columns(data), expected), "residual")
 
