@@ -94,8 +94,8 @@ def sine_with_spikes(
             )
         checked[int(key)] = check_real(value, f"spikes[{key}]")
     idx = np.array(sorted(checked), dtype=np.int64)
-    time = np.arange(n_points) * step
     with np.errstate(over="ignore", invalid="ignore"):
+        time = np.arange(n_points) * step
         clean = amplitude * np.sin(time / period)
         anomalous = clean.copy()
         anomalous[idx] += np.array([checked[i] for i in idx.tolist()], dtype=float)
@@ -207,13 +207,15 @@ def coupled_metrics(
     drivers = np.sin(2 * np.pi * t[:, None] / period + phases) + ar1(0.95, (n_total, n_drivers))
     weights = rng.normal(0.0, 1.0, (n_features, n_drivers))
     weights /= np.linalg.norm(weights, axis=1, keepdims=True)
-    own = noise * ar1(0.5, (n_total, n_features))
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        own = noise * ar1(0.5, (n_total, n_features))
     start = 100 + max_lag
     out = np.empty((n_rows, n_features))
     for f in range(n_features):
         lag = f * int(lag_step)
         out[:, f] = drivers[start - lag : start - lag + n_rows] @ weights[f]
-    out += own[start:]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out += own[start:]
     levels = rng.uniform(10, 100, n_features)
     scales = rng.uniform(1, 10, n_features)
     with np.errstate(over="ignore", invalid="ignore"):
