@@ -224,7 +224,12 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
             return _verified(home / rel, rel)
     cache = homes[-1]
     target = cache / rel
-    searched = ", ".join(str(h) for h in homes)
+    kinds = (["data_home"] if data_home is not None else []) + (
+        [ENV_VAR] if os.environ.get(ENV_VAR) else []
+    )
+    searched = ", ".join(
+        f"{kind} {home}" for kind, home in zip([*kinds, "the cache"], homes, strict=True)
+    )
     try:
         with urllib.request.urlopen(URL + rel, timeout=timeout) as response:
             payload = response.read()
@@ -234,8 +239,8 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
         raise NabError(
             f"{rel} is not on this machine (looked in {searched}) and could not be downloaded "
             f"from NAB's repository ({type(err).__name__}: {err}). Connect to the internet "
-            f"once, or set {ENV_VAR} to a folder holding NAB's files laid out as in its "
-            "repository (data/..., labels/...)."
+            f"once, or pass data_home= (or set {ENV_VAR} to) a folder holding NAB's files "
+            "laid out as in its repository (data/..., labels/...)."
         ) from err
     got = hashlib.sha256(payload).hexdigest()
     if got != SHA256[rel]:  # checked before anything is written: nothing to clean up
@@ -333,6 +338,10 @@ def load_csv(path: str | os.PathLike, spans: Sequence[tuple[Any, Any]] | None = 
             # cut short with only a warning.
             warnings.simplefilter("error", pd.errors.ParserWarning)
             df = pd.read_csv(path, dtype={"timestamp": str}, index_col=False)
+    except FileNotFoundError as err:
+        raise FileNotFoundError(f"path {str(path)!r} does not exist") from err
+    except IsADirectoryError as err:
+        raise ValueError(f"path {str(path)!r} is a folder, not a CSV file") from err
     except pd.errors.EmptyDataError as err:
         raise ValueError(f"{path} is empty; expected a header timestamp,value and rows") from err
     except UnicodeDecodeError as err:

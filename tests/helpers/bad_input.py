@@ -105,18 +105,20 @@ junk = st.one_of(
 )
 
 
-def outcome(function: Callable, kwargs: dict[str, Any]) -> str:
+def outcome(
+    function: Callable, kwargs: dict[str, Any], errors: tuple[type, ...] = (TypeError, ValueError)
+) -> str:
     """``"ok"`` if the call returns, ``"refused"`` if it raises a clear error, else fail.
 
-    A clear error is a ``TypeError`` or ``ValueError`` (a ``FileNotFoundError`` or
-    ``NabError`` for files) whose message names one of the function's arguments.
+    A clear error is one of ``errors`` (a ``TypeError`` or ``ValueError``; file functions add
+    their own) whose message names one of the function's arguments.
     """
     names = list(inspect.signature(function).parameters)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             function(**kwargs)
-    except (TypeError, ValueError) as err:
+    except errors as err:
         message = str(err)
         assert any(name in message for name in names), (
             f"{function.__name__}: the message names no argument of {names}: {message!r}"
@@ -125,18 +127,23 @@ def outcome(function: Callable, kwargs: dict[str, Any]) -> str:
     return "ok"
 
 
-def sweep(function: Callable, good: dict[str, Any], accepted: dict[str, set[str]]) -> list:
+def sweep(
+    function: Callable,
+    good: dict[str, Any],
+    accepted: dict[str, set[str]],
+    errors: tuple[type, ...] = (TypeError, ValueError),
+) -> list:
     """Every :data:`JUNK` value in every argument: refused clearly, or accepted on purpose.
 
     ``accepted[arg]`` names the junk values that are legitimate for ``arg`` (reviewed by
     hand). Returns the list of surprises: a value accepted that is not listed, or a listed
     value that is refused (the list is out of date).
     """
-    assert outcome(function, dict(good)) == "ok", f"{function.__name__}: the valid call fails"
+    assert outcome(function, dict(good), errors) == "ok", f"{function.__name__}: valid call fails"
     surprises = []
     for arg in good:
         for name, value in JUNK.items():
-            got = outcome(function, {**good, arg: value})
+            got = outcome(function, {**good, arg: value}, errors)
             expected = "ok" if name in accepted.get(arg, set()) else "refused"
             if got != expected:
                 surprises.append((function.__name__, arg, name, got))
