@@ -399,11 +399,15 @@ def load_detector(
         n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     if n_features is not None:
         n_features = check_positive_int(n_features, "n_features")
-    if feature_names is not None and not is_sequence(feature_names):
+    if feature_names is not None and (
+        not is_sequence(feature_names) or not all(isinstance(n, str) for n in feature_names)
+    ):
         raise TypeError(f"feature_names must be a list of strings; got {describe(feature_names)}")
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"no {CONFIG_FILE} in {folder}; save one with save_detector")
+        raise FileNotFoundError(
+            f"folder {folder} holds no {CONFIG_FILE}; save a detector there with save_detector"
+        )
     config = _read_config(path)
     saved_t, saved_names = config["n_timesteps"], tuple(config["feature_names"])
     if n_timesteps is not None and n_timesteps != saved_t:
@@ -419,7 +423,7 @@ def load_detector(
     if feature_names is not None and tuple(feature_names) != saved_names:
         raise ValueError(
             f"{path} was saved for the features {list(saved_names)} (in this order); this "
-            f"pipeline expects {list(feature_names)}"
+            f"pipeline expects feature_names={list(feature_names)}"
         )
     from . import __version__
 
@@ -470,11 +474,15 @@ class StreamResult(NamedTuple):
 def _timestamp(value: Any, name: str) -> Any:
     """A comparable timestamp: a real number, or a pandas Timestamp (text is parsed, never
     compared as text)."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number or a date-time; got {value!r}")
     if isinstance(value, numbers.Real):
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite; got {value!r}")
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an int beyond float64's range
+            finite = False
+        if not finite:
+            raise ValueError(f"{name} must be a finite number; got {describe(value)}")
         return value
     if isinstance(value, (str, dt.datetime, dt.date, np.datetime64, pd.Timestamp)):
         try:
@@ -519,8 +527,8 @@ class StreamingScorer:
     def __init__(self, detector: Detector, on_nan: Literal["raise", "restart"] = "raise"):
         if not isinstance(detector, Detector):
             raise TypeError(f"detector must be a streaming.Detector; got {describe(detector)}")
-        if on_nan not in ("raise", "restart"):
-            raise ValueError(f"on_nan must be 'raise' or 'restart'; got {on_nan!r}")
+        if not isinstance(on_nan, str) or on_nan not in ("raise", "restart"):
+            raise ValueError(f"on_nan must be 'raise' or 'restart'; got {describe(on_nan)}")
         self.detector = detector
         self.on_nan = on_nan
         self.reset()
@@ -551,6 +559,8 @@ class StreamingScorer:
                 )
             observations = observations[list(names)]
         rows = as_float_array(observations, "observations")
+        if rows.ndim == 1 and rows.size == 0:  # an empty list: no observation
+            rows = rows.reshape(0, len(names))
         if rows.ndim != 2 or rows.shape[1] != len(names):
             raise ValueError(
                 f"observations must have shape (n, {len(names)}), one column per feature "
@@ -579,8 +589,12 @@ class StreamingScorer:
             )
         return row[np.newaxis]
 
-    def _stamps(self, timestamps: Any, n: int) -> list[Any] | None:
-        """Checked timestamps: increasing, of one kind, after the last one seen."""
+    def _stamps(self, timestamps: Any, n: int, name: str = "timestamps") -> list[Any] | None:
+        """Checked timestamps: increasing, of one kind, after the last one seen.
+
+        ``name`` is how the caller calls them: ``timestamps`` (entries ``timestamps[i]``), or
+        ``timestamp`` for the one of :meth:`update`.
+        """
         last = self._last_timestamp
         if timestamps is None:
             if last is not None and n:
@@ -588,25 +602,29 @@ class StreamingScorer:
                     f"timestamps are missing; the previous observation had timestamp {last}"
                 )
             return None
-        if isinstance(timestamps, (str, bytes)) or not hasattr(timestamps, "__iter__"):
+        if not (is_sequence(timestamps) or isinstance(timestamps, pd.Series)):
             raise TypeError(
-                f"timestamps must be a list of timestamps, one per observation; got "
+                f"{name} must be a list of timestamps, one per observation; got "
                 f"{describe(timestamps)}"
             )
-        stamps = [_timestamp(s, "timestamp") for s in timestamps]
+        single = name == "timestamp"
+        stamps = [
+            _timestamp(s, name if single else f"{name}[{i}]") for i, s in enumerate(timestamps)
+        ]
         if len(stamps) != n:
             raise ValueError(
                 f"timestamps must have one entry per observation ({n}); got {len(stamps)}"
             )
         if n and last is None and self.n_seen:
             raise ValueError("timestamps were not given before; reset() to start using them")
-        for stamp in stamps:
+        for i, stamp in enumerate(stamps):
             if last is not None:
                 try:
                     later = stamp > last
                 except TypeError as err:
+                    which = name if single else f"{name}[{i}]"
                     raise TypeError(
-                        f"timestamp {stamp!r} cannot be compared with the previous {last!r} "
+                        f"{which} {stamp!r} cannot be compared with the previous {last!r} "
                         "(a number after a date-time, or a timezone-aware after a naive one)"
                     ) from err
                 if not later:
@@ -678,7 +696,7 @@ class StreamingScorer:
         StreamResult
         """
         row = self._row(observation)
-        stamps = self._stamps(None if timestamp is None else [timestamp], 1)
+        stamps = self._stamps(None if timestamp is None else [timestamp], 1, "timestamp")
         ready, scores = self._consume(row, stamps)
         score = float(scores[0])
         flag = bool(score > self.detector.threshold) if ready[0] else None
