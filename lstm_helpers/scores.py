@@ -23,6 +23,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from ._checks import (
@@ -225,19 +226,20 @@ def smooth(scores: Values, length: int) -> Values:
     check_time_order(scores, "scores")
     arr = _scores(scores)
     length = check_positive_int(length, "length")
-    if length > arr.size:  # no point has `length` points behind it
-        out = np.full(arr.size, np.nan)
-    else:
-        out = pd.Series(arr).rolling(length, min_periods=length).mean().to_numpy()
-        if not np.isfinite(out[length - 1 :]).all():
-            # A sum of values near the float64 limit overflowed, and pandas' running sum then
-            # gives NaN for every later point. Again, scaled by a fixed power of two (the same
-            # for every point, so still causal): sums of `length` values cannot overflow.
-            k = int(length).bit_length()
-            with np.errstate(over="ignore"):
-                rolled = pd.Series(np.ldexp(arr, -k)).rolling(length, min_periods=length)
-                scaled = np.ldexp(rolled.mean().to_numpy(), k)
-            out = np.where(np.isfinite(out), out, scaled)
+    out = np.full(arr.size, np.nan)  # NaN until `length` points are behind a point
+    if length <= arr.size:
+        # Each window summed on its own (a running sum, as pandas' rolling mean keeps, carries
+        # the rounding of earlier, larger values: the mean of [1.4e-207, 0] after 2.3e15
+        # came out 0), then divided. NaN in a window gives NaN.
+        windows = sliding_window_view(arr, length)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[length - 1 :] = windows.sum(axis=1) / length
+            overflow = np.isinf(out[length - 1 :])
+            if overflow.any():  # a sum of values near the float64 limit: scaled first (exact)
+                k = int(length).bit_length()
+                rows = np.flatnonzero(overflow)
+                scaled = np.ldexp(windows[rows], -k).sum(axis=1) / length
+                out[length - 1 + rows] = np.ldexp(scaled, k)
     if isinstance(scores, pd.Series):
         return pd.Series(out, index=scores.index, name=scores.name)
     return out
