@@ -9,7 +9,9 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
    ``error_frame`` (every error stamped at the row it is about);
 3. :mod:`~lstm_helpers.scores` – point scores (``causal_scores``, computable at their time;
    ``windows_to_points`` and ``localise``, offline), ``smooth``, and thresholds
-   (``mean_std_threshold``, ``quantile_threshold``, ``max_threshold``);
+   (``mean_std_threshold``, ``quantile_threshold``, ``max_threshold``, and
+   ``tail_threshold``: a threshold as a promised false-alarm rate, read off the scores
+   empirically, from a Gaussian, or from a peaks-over-threshold tail);
 4. :mod:`~lstm_helpers.metrics` – ``alarms`` (runs of flags), ``span_mask``,
    ``point_metrics``, ``event_metrics``, ``pr_auc``, ``false_alarms_per_day``,
    ``detection_delays``, ``evaluate`` and ``point_adjust`` (a trap, shown as one);
@@ -18,7 +20,12 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
 6. :mod:`~lstm_helpers.plotting` – colour-blind-safe figures; every function takes ``ax=``
    and returns the Axes.
 
-Beside it: :mod:`~lstm_helpers.baselines` (the strongest simple detectors) and
+Beside it: :mod:`~lstm_helpers.cleaning` (``clean_series``: the data check before any
+model), :mod:`~lstm_helpers.protocol` (``Protocol``: the same periods, choices, threshold
+and metrics for every detector), :mod:`~lstm_helpers.training` (``fit_restarts``: LSTMs
+trained to convergence without labels; ``training.window_length`` and
+``training.capacity``, the rules that size them from the data),
+:mod:`~lstm_helpers.baselines` (the strongest simple detectors) and
 :mod:`~lstm_helpers.data` (synthetic series).
 
 Code that reproduces a named published method is a module named for it, imported as a
@@ -42,6 +49,7 @@ from .baselines import (
     static_zscore,
 )
 from .chance import circular_shift, rotation_null, verdict
+from .cleaning import clean_series
 from .data import coupled_metrics, decouple, sine_with_spikes, smooth_random_metrics
 from .errors import error_frame, per_step_errors, to_long, to_wide
 from .metrics import (
@@ -63,6 +71,7 @@ from .plotting import (
     shade_mask,
     shade_spans,
 )
+from .protocol import Protocol
 from .scores import (
     causal_scores,
     localise,
@@ -70,19 +79,23 @@ from .scores import (
     mean_std_threshold,
     quantile_threshold,
     smooth,
+    tail_threshold,
     windows_to_points,
 )
+from .training import fit_restarts
 from .windows import calibration_split, make_forecast_windows, make_windows
 
 __version__ = "0.3.0"
 
 __all__ = [
     "COLORS",
+    "Protocol",
     "alarms",
     "apply_style",
     "calibration_split",
     "causal_scores",
     "circular_shift",
+    "clean_series",
     "coupled_metrics",
     "decouple",
     "detection_delays",
@@ -90,6 +103,7 @@ __all__ = [
     "evaluate",
     "event_metrics",
     "false_alarms_per_day",
+    "fit_restarts",
     "localise",
     "make_forecast_windows",
     "make_windows",
@@ -114,6 +128,7 @@ __all__ = [
     "smooth_random_metrics",
     "span_mask",
     "static_zscore",
+    "tail_threshold",
     "to_long",
     "to_wide",
     "verdict",

@@ -158,7 +158,7 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
         want = "an integer" if minimum is None else f"an integer >= {minimum}"
         raise TypeError(f"{name} must be {want}; got {describe(value)}")
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
     if not -(2**63) <= value < 2**63:
         raise ValueError(f"{name} must fit in a 64-bit integer; got {describe(value)}")
     return int(value)

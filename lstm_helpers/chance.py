@@ -108,8 +108,9 @@ def rotation_null(
     is **not distinguishable from chance on this series**.
 
     The offsets are ``n_rotations`` evenly spaced whole numbers from ``min_shift`` to
-    ``n - min_shift`` (no randomness). Small offsets are left out because a rotation by a
-    few points leaves the flags where they were.
+    ``n - min_shift`` (no randomness), or every whole number there when there are fewer
+    (then the null is exhaustive, and ``len(offsets)`` says how many). Small offsets are left
+    out because a rotation by a few points leaves the flags where they were.
 
     Parameters
     ----------
@@ -120,7 +121,7 @@ def rotation_null(
     threshold : float
         The detector's threshold: flags are ``scores > threshold``.
     n_rotations : int >= 1
-        At least 200 for a p-value resolution of 0.005.
+        At most this many rotations; 200 give a p-value resolution of 0.005.
     min_shift : int, optional
         Smallest rotation, in points; default the longest span's length in points (at least
         1).
@@ -143,12 +144,13 @@ def rotation_null(
     if min_shift is None:
         min_shift = max(1, int((hi - lo).max())) if len(checked) else 1
     min_shift = check_positive_int(min_shift, "min_shift")
-    if n - 2 * min_shift < n_rotations - 1:
+    if n - 2 * min_shift < 0:
         raise ValueError(
-            f"{n} points leave fewer than n_rotations={n_rotations} distinct offsets between "
-            f"min_shift={min_shift} and n - min_shift; lower one of them"
+            f"{n} points leave no rotation between min_shift={min_shift} and n - min_shift; "
+            "lower min_shift"
         )
-    offsets = np.unique(np.linspace(min_shift, n - min_shift, n_rotations).round().astype(int))
+    n_offsets = min(n_rotations, n - 2 * min_shift + 1)
+    offsets = np.unique(np.linspace(min_shift, n - min_shift, n_offsets).round().astype(int))
 
     flags = np.nan_to_num(values, nan=-np.inf) > threshold
     truth = np.zeros(n, dtype=bool)

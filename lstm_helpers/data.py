@@ -32,6 +32,18 @@ __all__ = [
 
 DEFAULT_SPIKES: dict[int, float] = {100: 10.0, 300: -8.0, 700: 12.0, 900: -10.0}
 
+#: The most values a generator makes (800 MB of float64): a larger request is a typo.
+MAX_VALUES = 10**8
+
+
+def _check_size(n_values: int, names: str) -> None:
+    """Refuse a request for more than :data:`MAX_VALUES` values, naming the arguments."""
+    if n_values > MAX_VALUES:
+        raise ValueError(
+            f"{names} ask for {n_values:.3g} values; at most {MAX_VALUES:.0e} "
+            "(800 MB of float64) are made"
+        )
+
 
 class SineData(NamedTuple):
     """What :func:`sine_with_spikes` returns."""
@@ -74,6 +86,7 @@ def sine_with_spikes(
         so large that time overflows) are refused.
     """
     n_points = check_positive_int(n_points, "n_points")
+    _check_size(n_points, "n_points")
     step = check_real(step, "step")
     amplitude = check_real(amplitude, "amplitude")
     period = check_real(period, "period")
@@ -135,6 +148,7 @@ def smooth_random_metrics(
         raise ValueError(
             f"n_rolling must be smaller than n_rows_orig; got {n_rolling} >= {n_rows_orig}"
         )
+    _check_size(n_rows_orig * n_features, "n_rows_orig and n_features")
     rng = np.random.default_rng(seed)
     raw = np.sqrt(rng.random((n_rows_orig, n_features)))
     smooth = pd.DataFrame(raw).rolling(window=n_rolling).mean().to_numpy()
@@ -190,9 +204,13 @@ def coupled_metrics(
     if noise < 0:
         raise ValueError(f"noise must be a finite float >= 0; got {noise!r}")
     seed = check_seed(seed)
-    rng = np.random.default_rng(seed)
     max_lag = (n_features - 1) * int(lag_step)
     n_total = n_rows + max_lag + 100  # 100 warm-up rows let the AR(1) forget its start
+    _check_size(
+        n_total * (n_features + n_drivers) + n_features * n_drivers,
+        "n_rows, n_features, n_drivers and lag_step",
+    )
+    rng = np.random.default_rng(seed)
     t = np.arange(n_total)
 
     def ar1(phi: float, size: tuple[int, int]) -> np.ndarray:

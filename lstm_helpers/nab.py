@@ -77,6 +77,7 @@ from ._checks import as_float_array, check_finite, check_real, describe, is_sequ
 from .metrics import _bounds, _check_flags, _check_spans
 
 __all__ = [
+    "CLEANING",
     "COMMIT",
     "PROFILES",
     "SERIES",
@@ -607,3 +608,163 @@ def score(
     perfect = weights["tp"] * len(table)
     normalised = 100.0 * (raw - null) / (perfect - null)
     return NabScore(normalised, raw, null, perfect, table, int(fp.size), fp_part)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+#: How this tutorial cleans each series (``lh.clean_series(raw, **CLEANING[name])``), as the
+#: audit of the 35 series chose. ``kind``: ``count`` for counts per bin (summed), ``level``
+#: for readings (averaged); ``step``: the cleaned series' step (None: the native one);
+#: ``max_gap``: the longest gap carried forward (longer ones stay NaN, and are reported);
+#: nyc_taxi is in New York's local time and stamps each half-hour by its start.
+CLEANING: dict[str, dict[str, str | None]] = {
+    "artificialNoAnomaly/art_daily_no_noise.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialNoAnomaly/art_daily_perfect_square_wave.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialNoAnomaly/art_daily_small_noise.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialNoAnomaly/art_flatline.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+    "artificialNoAnomaly/art_noisy.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+    "artificialWithAnomaly/art_daily_flatmiddle.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialWithAnomaly/art_daily_jumpsdown.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialWithAnomaly/art_daily_jumpsup.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialWithAnomaly/art_daily_nojump.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "artificialWithAnomaly/art_increase_spike_density.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "artificialWithAnomaly/art_load_balancer_spikes.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_53ea38.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_77c1ca.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_825cc2.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_ac20cd.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_c6585a.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_cpu_utilization_fe7f93.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_disk_write_bytes_c0d644.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/ec2_network_in_257a54.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+    "realAWSCloudwatch/ec2_network_in_5abac7.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+    "realAWSCloudwatch/elb_request_count_8c0756.csv": {
+        "kind": "count",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/grok_asg_anomaly.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+    "realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realAWSCloudwatch/rds_cpu_utilization_e47b3b.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realKnownCause/ambient_temperature_system_failure.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "2h",
+    },
+    "realKnownCause/cpu_utilization_asg_misconfiguration.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "realKnownCause/ec2_request_latency_system_failure.csv": {
+        "kind": "level",
+        "step": None,
+        "max_gap": "1h",
+    },
+    "realKnownCause/machine_temperature_system_failure.csv": {
+        "kind": "level",
+        "step": "15min",
+        "max_gap": "1h",
+    },
+    "realKnownCause/nyc_taxi.csv": {
+        "kind": "count",
+        "step": "1h",
+        "max_gap": "2h",
+        "local_tz": "America/New_York",
+        "raw_label": "start",
+    },
+    "realKnownCause/rogue_agent_key_hold.csv": {"kind": "level", "step": None, "max_gap": "30min"},
+    "realKnownCause/rogue_agent_key_updown.csv": {"kind": "level", "step": None, "max_gap": "1h"},
+}

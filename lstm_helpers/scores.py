@@ -317,3 +317,163 @@ def max_threshold(scores: ArrayLike) -> float:
     float
     """
     return float(_threshold_scores(scores).max())
+
+
+# -------------------- Tail thresholds: a threshold as a promised false-alarm rate.
+
+#: Fewest excesses over the initial threshold that ``tail_threshold(..., method="pot")`` fits a
+#: generalized Pareto tail to: two parameters from fewer points is mostly noise.
+MIN_EXCESSES = 10
+TAIL_METHODS = ("empirical", "gaussian", "pot")
+__all__ += ["MIN_EXCESSES", "TAIL_METHODS", "tail_threshold"]
+
+
+def _levels(q: ArrayLike, name: str) -> np.ndarray:
+    """Validate quantile levels: finite, strictly between 0 and 1; any shape."""
+    if isinstance(q, bool | np.bool_) or getattr(q, "dtype", None) == np.bool_:
+        raise TypeError(f"{name} must be a number or an array of numbers; got {q!r}")
+    arr = as_float_array(q, name)
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one level; got an empty array")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite; got {arr.tolist()}")
+    bad = (arr <= 0.0) | (arr >= 1.0)
+    if bad.any():
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1 (a promised false-alarm rate 1 - q above "
+            f"0); got {arr[bad].ravel()[0]:g}. For q = 1, the largest score, use lh.max_threshold"
+        )
+    return arr
+
+
+def _gpd_quantile(
+    start: float, sigma: float, xi: float, ratio: np.ndarray | float
+) -> np.ndarray | float:
+    """SPOT's quantile ``start + (sigma / xi) * (ratio**(-xi) - 1)``, and its xi -> 0 limit.
+
+    ``ratio = q_tail * n / n_excesses`` in (0, 1]. Written as ``sigma * expm1(-xi * log(ratio))
+    / xi``, which stays accurate for tiny ``xi``; at ``xi == 0`` it is the exponential tail's
+    ``start - sigma * log(ratio)``.
+    """
+    log_ratio = np.log(ratio)
+    if xi == 0.0:
+        return start - sigma * log_ratio
+    return start + sigma * np.expm1(-xi * log_ratio) / xi
+
+
+def tail_threshold(
+    scores: ArrayLike,
+    q: float | ArrayLike,
+    method: Literal["empirical", "gaussian", "pot"] = "empirical",
+    initial_q: float = 0.98,
+) -> float | np.ndarray:
+    """The threshold that scores of normal data exceed with probability ``1 - q``.
+
+    A threshold is a promise: on normal data like ``scores`` (the calibration part, never
+    the training rows), a fraction ``1 - q`` of the points will be flagged. Three ways to
+    read that point off the scores:
+
+    * ``"empirical"`` – the ``q``-quantile of the scores (as :func:`quantile_threshold`,
+      linear interpolation). It needs at least ``1 / (1 - q)`` scores, so that about one of
+      them lies above it (200 for ``q = 0.995``); with fewer it is the sample maximum, whatever
+      ``q`` says, and it is refused.
+    * ``"gaussian"`` – a normal distribution fitted to the scores by maximum likelihood:
+      ``mean + z_q * std`` (population std, ``ddof=0``), with ``z_q`` the standard normal
+      ``q``-quantile, as Malhotra et al. (2015) model prediction errors. Stable from few
+      scores, but the promise holds only as far as the scores' tail is Gaussian. Needs 2.
+    * ``"pot"`` – peaks over threshold, as in SPOT's initialisation (Siffer, Fouque, Termier
+      and Largouët, "Anomaly detection in streams with extreme value theory", KDD 2017,
+      doi:10.1145/3097983.3098144): the excesses of the scores over a high initial threshold
+      ``t`` are fitted with a generalized Pareto distribution (shape ``xi``, scale
+      ``sigma``) by maximum likelihood (``scipy.stats.genpareto.fit`` with the location fixed
+      at 0; SPOT solves the same likelihood equations with Grimshaw's trick), and
+
+      ``z_q = t + (sigma / xi) * ((q_tail * n / n_t) ** (-xi) - 1)``,
+
+      with ``q_tail = 1 - q``, ``n`` scores and ``n_t`` excesses; as ``xi -> 0`` this is
+      ``t - sigma * log(q_tail * n / n_t)``. It extrapolates beyond the largest score, so it
+      can promise rates the data are too few to show. Needs at least ``MIN_EXCESSES`` (10)
+      excesses, and ``q`` at or beyond the initial threshold's level
+      (``q_tail * n <= n_t``). One departure from SPOT's code: ``t`` is numpy's interpolated
+      ``initial_q``-quantile, where SPOT takes the sorted score at index
+      ``int(initial_q * n)``; the peaks are the scores above ``t`` in both.
+
+    Parameters
+    ----------
+    scores : array-like, shape (n,)
+        Scores of normal data; NaN entries (points with no score yet) are ignored.
+    q : float, or array-like of floats of any shape, each strictly between 0 and 1
+        The quantile level(s): ``1 - q`` is the promised false-alarm rate.
+    method : {"empirical", "gaussian", "pot"}
+    initial_q : float strictly between 0 and 1
+        Level of the initial threshold of ``"pot"`` (SPOT uses 0.98); ignored otherwise.
+
+    Returns
+    -------
+    float, or numpy.ndarray of the shape of ``q``
+        For ``"pot"``, one fitted tail serves every level of ``q``.
+
+    Raises
+    ------
+    ValueError
+        On too few scores (or excesses) for the method and ``q``, naming how many it needs.
+    """
+    if method not in TAIL_METHODS:
+        raise ValueError(f"method must be one of {TAIL_METHODS}; got {method!r}")
+    levels = _levels(q, "q")
+    arr = _threshold_scores(scores)
+    n = arr.size
+    if method == "empirical":
+        # about one score above the threshold: n * (1 - q) >= 1 (the 1e-9 forgives rounding)
+        needed = int(np.ceil(1.0 / (1.0 - levels.max()) - 1e-9))
+        if n < needed:
+            raise ValueError(
+                f"method='empirical' needs at least 1 / (1 - q) = {needed} scores for "
+                f"q = {levels.max():g}, so that about one lies above the threshold; got {n} "
+                "(not NaN). Use more calibration data, a lower q, or a tail model "
+                "(method='gaussian' or 'pot')"
+            )
+        out = np.quantile(arr, levels)
+    elif method == "gaussian":
+        if n < 2:
+            raise ValueError(
+                f"method='gaussian' needs at least 2 scores (not NaN) to fit a mean and a "
+                f"standard deviation; got {n}"
+            )
+        from scipy import stats
+
+        out = arr.mean() + stats.norm.ppf(levels) * arr.std()
+    else:
+        initial_q = check_real(initial_q, "initial_q")
+        if not 0.0 < initial_q < 1.0:
+            raise ValueError(f"initial_q must lie strictly between 0 and 1; got {initial_q}")
+        start = float(np.quantile(arr, initial_q))
+        excesses = arr[arr > start] - start
+        n_t = excesses.size
+        if n_t < MIN_EXCESSES:
+            raise ValueError(
+                f"method='pot' needs at least {MIN_EXCESSES} scores above the initial threshold "
+                f"(the {initial_q:g}-quantile, {start:.6g}); got {n_t} of {n} scores (not NaN). "
+                "Use more calibration data or a lower initial_q"
+            )
+        ratio = (1.0 - levels) * n / n_t
+        if (ratio > 1.0 + 1e-9).any():
+            raise ValueError(
+                f"method='pot' extrapolates beyond its initial threshold only: q must be at "
+                f"least 1 - n_t / n = {1.0 - n_t / n:.6g} ({n_t} of {n} scores lie above the "
+                f"{initial_q:g}-quantile); got q = {levels.min():g}. Raise q or lower initial_q"
+            )
+        if np.ptp(excesses) == 0.0:
+            raise ValueError(
+                f"method='pot': the {n_t} scores above the initial threshold are all equal; "
+                "a tail cannot be fitted to them"
+            )
+        from scipy import stats
+
+        with np.errstate(all="ignore"):  # the optimiser probes shapes outside the support
+            xi, _, sigma = stats.genpareto.fit(excesses, floc=0.0)
+        out = _gpd_quantile(start, float(sigma), float(xi), np.minimum(ratio, 1.0))
+    out = np.asarray(out, dtype=np.float64)
+    if not np.isfinite(out).all():
+        raise ValueError(f"method={method!r} gave a threshold that is not finite: {out.tolist()}")
+    return float(out) if out.ndim == 0 else out

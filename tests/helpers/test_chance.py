@@ -116,6 +116,12 @@ def test_a_detector_that_fires_on_the_spans_beats_its_null_and_a_rotated_one_doe
     assert lucky.event_f1_p >= ALPHA and lucky.pr_auc_p >= ALPHA
 
 
+def test_rotation_null_is_exhaustive_when_there_are_fewer_offsets_than_asked():
+    scores = pd.Series(np.arange(50.0), index=pd.RangeIndex(50))
+    result = lh.rotation_null([(10, 14)], scores, threshold=45.0, n_rotations=200)
+    assert result.offsets.tolist() == list(range(5, 46))  # every offset from 5 to 50 - 5
+
+
 def test_rotation_null_without_spans_or_flags():
     index = pd.RangeIndex(300)
     scores = pd.Series(np.linspace(0, 1, 300), index=index)
@@ -131,7 +137,7 @@ def test_rotation_null_without_spans_or_flags():
         (([], pd.Series(np.zeros(50)), float("nan")), ValueError, "threshold must be finite"),
         (([], pd.Series(np.zeros(50)), "0.5"), TypeError, "threshold must be a real number"),
         (([], pd.Series(np.r_[np.inf, np.zeros(49)]), 0.5), ValueError, "must not hold inf"),
-        (([], pd.Series(np.zeros(50)), 0.5, 60), ValueError, "distinct offsets"),
+        (([(0, 30)], pd.Series(np.zeros(50)), 0.5), ValueError, "no rotation"),
         (([(5, 2)], pd.Series(np.zeros(50)), 0.5), ValueError, "ends before it starts"),
         (([], pd.Series(np.zeros(50), index=np.arange(50)[::-1]), 0.5), ValueError, "sorted"),
     ],

@@ -10,6 +10,7 @@ import pytest
 from bad_input import junk, outcome, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import lstm_helpers as lh
 from lstm_helpers import (
@@ -430,7 +431,7 @@ def test_false_alarms_per_day_needs_time():
 
 
 def test_detection_delays_refuse_a_bad_look_ahead_and_evaluate_a_bad_scores():
-    with pytest.raises(ValueError, match="look_ahead must be an integer >= 0; got -1"):
+    with pytest.raises(ValueError, match="look_ahead must be >= 0; got -1"):
         detection_delays(SPANS, flags_at(5), look_ahead=-1)
     with pytest.raises(TypeError, match="scores must be a pandas Series"):
         evaluate(SPANS, flags_at(5), scores=np.zeros(48))
@@ -502,6 +503,37 @@ def test_bad_input_is_refused():
         lh.point_adjust(np.array([1, 0]), np.array([True, False]))
     with pytest.raises(ValueError, match="same length"):
         lh.point_adjust(np.array([True, False]), np.array([True]))
+
+
+# -------------------- alarms: the one function that finds runs of flags
+
+
+def test_alarms_by_hand():
+    runs = lh.alarms(np.array([False, True, True, False, True]))
+    assert runs[["first", "last", "start", "end", "n_points"]].values.tolist() == [
+        [1, 2, 1, 2, 2],
+        [4, 4, 4, 4, 1],
+    ]
+    idx = pd.date_range("2024-01-01", periods=3, freq="D")
+    runs = lh.alarms(pd.Series([True, True, False], index=idx))
+    assert runs["start"].tolist() == [idx[0]] and runs["end"].tolist() == [idx[1]]
+    assert lh.alarms(np.zeros(3, dtype=bool)).empty
+    with pytest.raises(TypeError, match="booleans"):
+        lh.alarms(np.array([0, 1]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.bool_, st.integers(0, 60)))
+def test_alarms_finds_runs_as_a_loop_does(f):
+    expected, start = [], None
+    for i, v in enumerate([*f.tolist(), False]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            expected.append([start, i - 1, i - start])
+            start = None
+    got = lh.alarms(f)
+    assert got[["first", "last", "n_points"]].values.tolist() == expected
 
 
 # -------------------- Order, types and every bad input (issue 26).

@@ -286,7 +286,7 @@ def test_smooth_keeps_a_series_and_refuses_bad_input():
     out = smooth(s, 2)
     assert out.index.tolist() == [10, 20, 30] and out.name == "score"
     assert out.tolist()[1:] == [1.5, 2.5]
-    with pytest.raises(ValueError, match="length must be an integer >= 1"):
+    with pytest.raises(ValueError, match="length must be >= 1"):
         smooth(s, 0)
     with pytest.raises(ValueError, match="scores must not hold inf"):
         smooth(np.array([1.0, np.inf]), 1)
@@ -508,3 +508,251 @@ def test_threshold_beyond_float64_is_refused_and_the_median_of_extremes_is_zero(
 def test_bad_threshold_inputs_raise(call, exc, match):
     with pytest.raises(exc, match=match):
         call(np.array([1.0, 2.0, 3.0]))
+
+
+# -------------------- Tail thresholds: the threshold normal scores exceed with probability 1 - q.
+# (Imported here, not at the top, so that this section stays one appended block.)
+
+import statistics  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from lstm_helpers.scores import MIN_EXCESSES, _gpd_quantile, tail_threshold  # noqa: E402
+
+N_SEEDS = 40  # random samples per hand-worked distribution
+
+
+def loop_quantile(values, q):
+    """numpy's default (linear) quantile, by hand: sorted values, position (n - 1) * q."""
+    ordered = sorted(v for v in values if v == v)  # NaN != NaN: drops them
+    position = (len(ordered) - 1) * q
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def test_tail_threshold_hand_worked_empirical_and_gaussian():
+    # 1..200 at q = 0.995: position 199 * 0.995 = 198.005, between 199 and 200.
+    scores = np.arange(1.0, 201.0)
+    assert tail_threshold(scores, 0.995) == pytest.approx(199.005)
+    assert tail_threshold(scores, 0.995) == quantile_threshold(scores, 0.995)
+    # [1, 3]: mean 2, std 1 (ddof=0); at q = Phi(1) the Gaussian threshold is 2 + 1 = 3.
+    q = statistics.NormalDist().cdf(1.0)
+    assert tail_threshold([1.0, 3.0], q, method="gaussian") == pytest.approx(3.0)
+    assert tail_threshold([1.0, 3.0], q, method="gaussian") == pytest.approx(
+        mean_std_threshold([1.0, 3.0], k=1.0)
+    )
+
+
+def test_gpd_quantile_hand_worked_and_its_xi_to_zero_limit():
+    # t + (sigma / xi) * (ratio ** -xi - 1) with t = 1, sigma = 2, ratio = 1/4:
+    assert _gpd_quantile(1.0, 2.0, 0.5, 0.25) == pytest.approx(1 + 4 * (2 - 1))  # = 5
+    assert _gpd_quantile(1.0, 2.0, -0.5, 0.25) == pytest.approx(1 - 4 * (0.5 - 1))  # = 3
+    limit = 1 - 2 * np.log(0.25)  # xi = 0: the exponential tail, t - sigma * log(ratio)
+    assert _gpd_quantile(1.0, 2.0, 0.0, 0.25) == pytest.approx(limit, rel=1e-15)
+    for xi in (1e-6, -1e-6, 1e-12, -1e-12, 1e-300):
+        # |difference| ~ sigma * xi * log(ratio)^2 / 2 <= 2e-6 at |xi| = 1e-6
+        assert _gpd_quantile(1.0, 2.0, xi, 0.25) == pytest.approx(limit, abs=1e-5)
+    assert _gpd_quantile(1.0, 2.0, 0.3, 1.0) == 1.0  # ratio 1: the initial threshold itself
+
+
+@settings(max_examples=300)
+@given(
+    st.floats(-100, 100),
+    st.floats(1e-3, 1e3),
+    st.one_of(st.just(0.0), st.floats(1e-6, 2.0), st.floats(-0.9, -1e-6)),
+    st.floats(1e-6, 1.0),
+)
+def test_gpd_quantile_is_the_inverse_of_scipys_tail(start, sigma, xi, ratio):
+    # scipy's own inverse survival function of the same generalized Pareto distribution
+    reference = start + stats.genpareto.isf(ratio, xi, loc=0.0, scale=sigma)
+    assert _gpd_quantile(start, sigma, xi, ratio) == pytest.approx(reference, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("draw", "q", "truth"),
+    [
+        # Exp(1): every excess is Exp(1) again (xi = 0); the q-quantile is -log(1 - q).
+        (lambda rng: rng.exponential(1.0, 5000), 0.999, -np.log(1e-3)),
+        # Pareto with tail index 2 (x >= 1): excesses over t are GPD(xi = 1/2, sigma = t / 2);
+        # the q-quantile is (1 - q) ** -0.5. q = 0.9999 lies beyond what 5000 points show.
+        (lambda rng: (1.0 - rng.random(5000)) ** -0.5, 0.9999, 100.0),
+        # |N(0, 1)|: a light tail (xi -> 0 from below only in the limit); true 1 - q/2 normal q.
+        (lambda rng: np.abs(rng.normal(size=5000)), 0.9999, stats.norm.ppf(1 - 1e-4 / 2)),
+    ],
+    ids=["exponential", "pareto", "half-normal"],
+)
+def test_pot_threshold_finds_known_quantiles(draw, q, truth):
+    """Over N_SEEDS random samples the mean estimate is within 3 standard errors of the truth.
+
+    A fixed tolerance would be arbitrary: the estimate's spread depends on the tail (one
+    estimate's standard deviation is about 6 % of the truth for the exponential, 37 % for the
+    Pareto). Within 3 standard errors of the mean fails with probability 0.3 % for an
+    unbiased estimator; and 3 standard errors stay under 20 % of the truth, so a wrong formula
+    (sigma / xi swapped, n / n_t inverted, the Gaussian's tail) is caught.
+    """
+    estimates = np.array(
+        [
+            tail_threshold(draw(np.random.default_rng(seed)), q, method="pot")
+            for seed in range(N_SEEDS)
+        ]
+    )
+    standard_error = estimates.std(ddof=1) / np.sqrt(N_SEEDS)
+    assert abs(estimates.mean() - truth) < 3 * standard_error
+    assert 3 * standard_error < 0.2 * truth  # the test has power: the band is narrow
+
+
+def test_gaussian_threshold_finds_a_normal_quantile():
+    truth = 3.0 + 2.0 * stats.norm.ppf(0.999)
+    estimates = np.array(
+        [
+            tail_threshold(np.random.default_rng(seed).normal(3.0, 2.0, 500), 0.999, "gaussian")
+            for seed in range(N_SEEDS)
+        ]
+    )
+    assert abs(estimates.mean() - truth) < 3 * estimates.std(ddof=1) / np.sqrt(N_SEEDS)
+
+
+def test_a_gaussian_promise_on_a_heavy_tail_is_broken_and_pot_keeps_it():
+    # What the notebook shows on real scores, on a case with a known answer: Exp(1) scores.
+    rng = np.random.default_rng(0)
+    calibration, later = rng.exponential(1.0, 4000), rng.exponential(1.0, 400_000)
+    observed = {
+        method: float((later > tail_threshold(calibration, 0.999, method)).mean())
+        for method in ("empirical", "gaussian", "pot")
+    }
+    assert observed["gaussian"] > 3 * 0.001  # mean + 3.09 std = 4.09, P(X > 4.09) = 1.7 %
+    assert 0.0005 < observed["pot"] < 0.002
+    assert 0.0005 < observed["empirical"] < 0.002
+
+
+finite_scores = arrays(
+    np.float64, st.integers(1, 300), elements=st.floats(-1e3, 1e3, allow_nan=False)
+)
+
+
+@settings(max_examples=300)
+@given(finite_scores, st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), st.data())
+def test_empirical_tail_threshold_matches_a_loop(scores, q, data):
+    if len(scores) < np.ceil(1 / (1 - q) - 1e-9):
+        with pytest.raises(ValueError, match=r"needs at least 1 / \(1 - q\)"):
+            tail_threshold(scores, q)
+        return
+    with_nan = scores.copy()
+    with_nan[data.draw(st.integers(0, len(scores) - 1))] = np.nan  # a point with no score
+    expected = loop_quantile(scores, q)
+    assert tail_threshold(scores, q) == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    if len(scores) > 1 and len(scores) - 1 >= np.ceil(1 / (1 - q) - 1e-9):
+        assert tail_threshold(with_nan, q) == pytest.approx(
+            loop_quantile(with_nan, q), rel=1e-12, abs=1e-9
+        )
+
+
+@settings(max_examples=300)
+@given(
+    arrays(np.float64, st.integers(2, 200), elements=st.floats(-1e3, 1e3, allow_nan=False)),
+    st.floats(0.01, 0.99999),
+)
+def test_gaussian_tail_threshold_matches_a_loop(scores, q):
+    mean = sum(scores) / len(scores)
+    std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    expected = mean + statistics.NormalDist().inv_cdf(q) * std
+    assert tail_threshold(scores, q, method="gaussian") == pytest.approx(expected, abs=1e-6)
+
+
+# Score-like samples for the peaks-over-threshold properties: a tail family, a scale, a shift.
+FAMILIES = {
+    "exponential": lambda rng, n: rng.exponential(1.0, n),
+    "pareto": lambda rng, n: (1.0 - rng.random(n)) ** -0.4,
+    "half-normal": lambda rng, n: np.abs(rng.normal(size=n)),
+    "uniform": lambda rng, n: rng.random(n),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(FAMILIES)),
+    st.integers(0, 2**32 - 1),
+    st.integers(100, 400),
+    st.floats(0.01, 100.0),
+    st.floats(-100.0, 100.0),
+    st.floats(0.8, 0.98),
+    st.data(),
+)
+def test_pot_threshold_keeps_its_promise_under_its_own_fit(
+    family, seed, n, scale, shift, initial_q, data
+):
+    scores = shift + scale * FAMILIES[family](np.random.default_rng(seed), n)
+    # The loop reference: initial threshold, excesses, then the fitted tail's own promise.
+    start = loop_quantile(scores, initial_q)
+    excesses = np.array([s - start for s in scores if s > start])
+    if len(excesses) < MIN_EXCESSES:
+        with pytest.raises(ValueError, match="needs at least 10 scores above"):
+            tail_threshold(scores, 0.999, method="pot", initial_q=initial_q)
+        return
+    lowest = 1 - len(excesses) / n  # the initial threshold's own level
+    q = np.sort(data.draw(st.lists(st.floats(lowest, 1 - 1e-6), min_size=1, max_size=4)))
+    threshold = tail_threshold(scores, q, method="pot", initial_q=initial_q)
+    assert threshold.shape == q.shape
+    assert (np.diff(threshold) >= 0).all()  # a smaller budget, a higher threshold
+    assert (threshold >= start - 1e-9 * max(1.0, abs(start))).all()
+    xi, _, sigma = stats.genpareto.fit(excesses, floc=0.0)
+    promised = len(excesses) / n * stats.genpareto.sf(threshold - start, xi, 0.0, sigma)
+    assert promised == pytest.approx(1 - q, rel=1e-6)
+
+
+def test_tail_threshold_takes_an_array_of_levels():
+    scores = np.random.default_rng(1).exponential(1.0, 2000)
+    levels = np.array([[0.99, 0.995], [0.999, 0.9995]])
+    for method in ("empirical", "gaussian", "pot"):
+        if method == "empirical":
+            levels_here = levels.clip(max=0.9995)  # 2000 scores: q up to 1 - 1/2000
+        else:
+            levels_here = levels
+        out = tail_threshold(scores, levels_here, method)
+        assert isinstance(out, np.ndarray) and out.shape == (2, 2)
+        for index in np.ndindex(2, 2):
+            one = tail_threshold(scores, float(levels_here[index]), method)
+            assert isinstance(one, float) and one == pytest.approx(out[index], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda s: tail_threshold(s, 0.9, method="spot"), ValueError, "method must be one of"),
+        (lambda s: tail_threshold(s, 1.0), ValueError, "strictly between 0 and 1.*max_threshold"),
+        (lambda s: tail_threshold(s, 0.0), ValueError, "strictly between 0 and 1"),
+        (lambda s: tail_threshold(s, np.nan), ValueError, "q must be finite"),
+        (lambda s: tail_threshold(s, [0.5, 1.5]), ValueError, "got 1.5"),
+        (lambda s: tail_threshold(s, []), ValueError, "at least one level"),
+        (lambda s: tail_threshold(s, True), TypeError, "q must be a number"),
+        (lambda s: tail_threshold(s, "0.9"), TypeError, "q must be a numeric"),
+        (lambda s: tail_threshold(s[:199], 0.995), ValueError, "needs at least 1 / .* = 200"),
+        (lambda s: tail_threshold(s[:1], 0.5, "gaussian"), ValueError, "at least 2 scores"),
+        (lambda s: tail_threshold(s[:100], 0.999, "pot"), ValueError, "got 2 of 100 scores"),
+        (lambda s: tail_threshold(s, 0.9, "pot"), ValueError, "q must be at least 1 - n_t / n"),
+        (lambda s: tail_threshold(s, 0.999, "pot", initial_q=1.0), ValueError, "initial_q must"),
+        (lambda s: tail_threshold(s, 0.999, "pot", initial_q=None), TypeError, "initial_q must"),
+        (lambda s: tail_threshold(np.full(300, 2.0), 0.99, "pot"), ValueError, "too few|got 0"),
+        (lambda s: tail_threshold([np.nan, np.nan], 0.5), ValueError, "all are NaN"),
+        (lambda s: tail_threshold(np.append(s, np.inf), 0.9), ValueError, "must not hold inf"),
+        (lambda s: tail_threshold(s.reshape(50, 10), 0.9), ValueError, "non-empty 1-D"),
+    ],
+)
+def test_bad_tail_threshold_inputs_raise(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(np.random.default_rng(0).exponential(1.0, 500))
+
+
+def test_nan_scores_are_ignored_by_every_tail_method():
+    scores = np.random.default_rng(2).exponential(1.0, 1000)  # 20 above the 0.98-quantile
+    with_nan = np.concatenate([[np.nan], scores[:200], [np.nan, np.nan], scores[200:]])
+    for method in ("empirical", "gaussian", "pot"):
+        assert tail_threshold(with_nan, 0.995, method) == tail_threshold(scores, 0.995, method)
+
+
+def test_pot_refuses_excesses_that_are_all_equal():
+    scores = np.concatenate([np.zeros(900), np.full(100, 5.0)])  # ties above the 0.8-quantile
+    with pytest.raises(ValueError, match="all equal"):
+        tail_threshold(scores, 0.999, method="pot", initial_q=0.85)

@@ -69,8 +69,8 @@ def test_windows_are_a_read_only_zero_copy_view():
 @pytest.mark.parametrize(
     ("data", "n_timesteps", "error", "match"),
     [
-        (np.zeros((10, 2)), 0, ValueError, "n_timesteps must be an integer >= 1"),
-        (np.zeros((10, 2)), -3, ValueError, "n_timesteps must be an integer >= 1"),
+        (np.zeros((10, 2)), 0, ValueError, "n_timesteps must be >= 1"),
+        (np.zeros((10, 2)), -3, ValueError, "n_timesteps must be >= 1"),
         (np.zeros((10, 2)), 11, ValueError, "needs at least 11 rows, but the series has 10"),
         (np.zeros((10, 2)), 2.5, TypeError, "n_timesteps must be an integer"),
         (np.zeros((10, 2)), True, TypeError, "n_timesteps must be an integer"),
@@ -147,7 +147,7 @@ def test_calibration_split_keeps_the_type():
         ((np.zeros(10), 1.0), ValueError, r"calibration_fraction must lie in \(0, 1\); got 1.0"),
         ((np.zeros(10), float("nan")), ValueError, "calibration_fraction must lie in"),
         ((np.zeros(10), "0.2"), TypeError, "calibration_fraction must be a float"),
-        ((np.zeros(10), 0.2, -1), ValueError, "gap must be an integer >= 0; got -1"),
+        ((np.zeros(10), 0.2, -1), ValueError, "gap must be >= 0; got -1"),
         ((np.zeros(10), 0.2, 1.0), TypeError, "gap must be an integer >= 0; got 1.0"),
         ((np.zeros(10), True), TypeError, "calibration_fraction must be a float"),
         ((np.array(3.0), 0.2), ValueError, "series must have one row per time step"),
