@@ -20,7 +20,12 @@ computed at ``t`` in a live system. The tests check this by perturbing the futur
 Everything is computed in float64 (float16 input would overflow), after scaling each column
 by a power of two where a sum or square could overflow (1e300) or underflow (1e-200), so
 extreme but finite values give correct scores; a score that itself does not fit in float64 is
-refused. Complex numbers, text, NaN/inf and an index out of time order are refused.
+refused. Complex numbers, text, inf and an index out of time order are refused.
+
+**Missing values (NaN) are accepted**, because cleaned real series keep them where a gap was
+too long to fill (``lh.clean_series``): a score whose computation uses a NaN value is NaN
+(never a number computed as if the value were there), and fitted statistics (mean, std,
+median, range) ignore the NaN values of ``fit``, column by column.
 """
 
 from __future__ import annotations
@@ -47,8 +52,9 @@ __all__ = [
 def _check_frame(data, name: str, datetime_index: bool = False):
     """``data`` as float64 (same kind, index and columns), after checking it.
 
-    A non-empty, finite, real-valued Series/DataFrame on an index in time order (unique,
-    increasing, no NaT when it is a datetime or numeric index).
+    A non-empty, real-valued Series/DataFrame without inf (NaN, a missing value, is kept) on
+    an index in time order (unique, increasing, no NaT when it is a datetime or numeric
+    index).
     """
     if not isinstance(data, (pd.Series, pd.DataFrame)):
         raise TypeError(f"{name} must be a pandas Series or DataFrame; got {describe(data)}")
@@ -70,11 +76,11 @@ def _check_frame(data, name: str, datetime_index: bool = False):
             f"{name} must hold real numbers; column(s) {not_real} hold {', '.join(kinds)}"
         )
     values = frame.to_numpy(dtype=np.float64, na_value=np.nan)
-    if not np.isfinite(values).all():
-        n_bad = int((~np.isfinite(values)).sum())
+    if np.isinf(values).any():
+        n_bad = int(np.isinf(values).sum())
         raise ValueError(
-            f"{name} must be finite; found {n_bad} NaN/inf value(s). "
-            "Fill or drop them first (e.g. .interpolate())."
+            f"{name} must not hold inf; found {n_bad} inf value(s). (NaN, a missing value, is "
+            "accepted: it gives NaN scores where it is used.)"
         )
     if datetime_index and not isinstance(data.index, pd.DatetimeIndex):
         raise TypeError(
@@ -116,6 +122,17 @@ def _columns(frame: Frame) -> np.ndarray:
     return frame.to_numpy().reshape(len(frame), -1)
 
 
+def _fit_counts(f: np.ndarray, minimum: int, what: str) -> None:
+    """Refuse a fit column with fewer than ``minimum`` non-NaN values."""
+    counts = np.sum(~np.isnan(f), axis=0)
+    if np.any(counts < minimum):
+        col = int(np.argmax(counts < minimum))
+        raise ValueError(
+            f"fit must have at least {minimum} non-NaN values {what} in every column; column "
+            f"{col} has {int(counts[col])}"
+        )
+
+
 def static_zscore(data: Frame, fit: Frame) -> Frame:
     """``|x - mean| / std``, with mean and std of the training period ``fit``.
 
@@ -128,22 +145,22 @@ def static_zscore(data: Frame, fit: Frame) -> Frame:
     data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
         The series to score.
     fit : same kind (and columns) as ``data``
-        Normal training data (at least 2 rows; std with ``ddof=1``, as pandas).
+        Normal training data (at least 2 non-NaN values per column; std with ``ddof=1``, as
+        pandas; NaN values are ignored).
 
     Returns
     -------
     same kind, shape and index as ``data``, float64
-        The absolute z-score of every value. Causal: each score uses its own value and the
-        fixed training statistics only.
+        The absolute z-score of every value (NaN where the value is NaN). Causal: each score
+        uses its own value and the fixed training statistics only.
     """
     data = _check_frame(data, "data")
     fit = _check_fit(data, fit)
-    if len(fit) < 2:
-        raise ValueError("fit must have at least 2 rows and a non-zero std in every column")
     f = _columns(fit)
+    _fit_counts(f, 2, "(and a non-zero std)")
     e = exponent(f, axis=0)  # per column: scaled by a power of two, squares cannot overflow
     scaled = np.ldexp(f, -e)
-    mean, std = scaled.mean(axis=0), scaled.std(axis=0, ddof=1)
+    mean, std = np.nanmean(scaled, axis=0), np.nanstd(scaled, axis=0, ddof=1)
     if np.any(std == 0):
         raise ValueError("fit must have at least 2 rows and a non-zero std in every column")
     with np.errstate(over="ignore"):
@@ -189,8 +206,9 @@ def rolling_zscore(data: Frame, history: int | str) -> Frame:
     Returns
     -------
     same kind, shape and index as ``data``, float64
-        NaN until the history holds 2 values, and where its std is 0. Causal: the score at
-        ``t`` uses ``x_t`` and earlier values.
+        NaN until the history holds 2 values, where its std is 0, and where ``x_t`` or a
+        value of its history is NaN. Causal: the score at ``t`` uses ``x_t`` and earlier
+        values.
     """
     is_span = isinstance(history, _SPANS)
     data = _check_frame(data, "data", datetime_index=is_span)
@@ -209,8 +227,20 @@ def rolling_zscore(data: Frame, history: int | str) -> Frame:
         history = check_int(history, "history", 2)
         first = np.maximum(np.arange(n) - min(history, n), 0)  # the rows before t
     columns = _columns(data)
-    z = np.column_stack([_window_z(columns[:, c], first) for c in range(columns.shape[1])])
+    z = np.column_stack([_nan_window_z(columns[:, c], first) for c in range(columns.shape[1])])
     return _like(data, z, "z-score")
+
+
+def _nan_window_z(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """:func:`_window_z`, NaN wherever ``values[t]`` or a value of its window is NaN."""
+    missing = np.isnan(values)
+    if not missing.any():
+        return _window_z(values, first)
+    before = np.concatenate([[0], np.cumsum(missing)])  # NaN among values[:t]
+    touched = missing | (before[:-1] - before[first] > 0)  # NaN at t or in [first[t], t)
+    out = _window_z(np.where(missing, 0.0, values), first)
+    out[touched] = np.nan
+    return out
 
 
 def _window_z(values: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -288,7 +318,7 @@ def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame
     data : pandas.Series, shape (n_rows,), or DataFrame, on a DatetimeIndex
         The series to score.
     fit : same kind (and columns) as ``data``
-        Normal training data; should cover every slot of ``period``.
+        Normal training data; should cover every slot of ``period``. NaN values are ignored.
     period : {"day", "week"}
         Use ``"week"`` only when ``fit`` holds several weeks (each slot's median then rests
         on several values).
@@ -296,7 +326,8 @@ def seasonal_residual(data: Frame, fit: Frame, period: Period = "week") -> Frame
     Returns
     -------
     same kind, shape and index as ``data``, float64
-        NaN at slots that ``fit`` never saw. Causal: the profile is fixed from ``fit``.
+        NaN at slots that ``fit`` never saw (or saw only as NaN) and where the value is NaN.
+        Causal: the profile is fixed from ``fit``.
 
     Notes
     -----
@@ -346,8 +377,8 @@ def persistence_error(data: Frame, lag: int | str = 1) -> Frame:
     Returns
     -------
     same kind, shape and index as ``data``, float64
-        NaN where no earlier value exists. Causal: the error at ``t`` uses ``x_t`` and
-        ``x_{t-lag}``.
+        NaN where no earlier value exists and where ``x_t`` or ``x_{t-lag}`` is NaN. Causal:
+        the error at ``t`` uses ``x_t`` and ``x_{t-lag}``.
     """
     is_span = isinstance(lag, _SPANS)
     data = _check_frame(data, "data", datetime_index=is_span)
@@ -372,18 +403,20 @@ def range_check(data: Frame, fit: Frame) -> Frame:
     data : pandas.Series, shape (n_rows,), or DataFrame, shape (n_rows, n_columns)
         The series to score.
     fit : same kind (and columns) as ``data``
-        Normal training data.
+        Normal training data; NaN values are ignored.
 
     Returns
     -------
     same kind, shape and index as ``data``, float64
-        ``max(lo - x, x - hi, 0)`` in units of the training range ``hi - lo``. Causal.
+        ``max(lo - x, x - hi, 0)`` in units of the training range ``hi - lo`` (NaN where the
+        value is NaN). Causal.
     """
     data = _check_frame(data, "data")
     fit = _check_fit(data, fit)
     f = _columns(fit)
+    _fit_counts(f, 1, "(and not constant)")
     e = exponent(f, axis=0)  # per column, exact: hi - lo of 1e308 and -1e308 cannot overflow
-    lo, hi = np.ldexp(f.min(axis=0), -e), np.ldexp(f.max(axis=0), -e)
+    lo, hi = np.ldexp(np.nanmin(f, axis=0), -e), np.ldexp(np.nanmax(f, axis=0), -e)
     width = hi - lo
     if np.any(width == 0):
         raise ValueError("fit must not be constant: its range (max - min) is 0")
