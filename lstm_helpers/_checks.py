@@ -90,6 +90,17 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
+def check_no_inf(arr: np.ndarray, name: str) -> None:
+    """Raise ``ValueError`` if ``arr`` holds infinity (NaN, a missing value, is accepted)."""
+    bad = np.isinf(arr)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must not hold inf; found {int(bad.sum())}, the first at index {first} "
+            "(NaN, a missing value, is accepted)"
+        )
+
+
 def check_index_order(index: pd.Index, name: str) -> None:
     """Refuse a datetime or numeric index that is not strictly increasing (or holds NaT/NaN).
 
@@ -131,11 +142,12 @@ def check_time_order(obj: Any, name: str) -> None:
         check_index_order(obj.index, f"{name}.index")
 
 
-def as_series_2d(data: Any, name: str = "data") -> np.ndarray:
+def as_series_2d(data: Any, name: str = "data", allow_nan: bool = False) -> np.ndarray:
     """Validate a time series and return it as a 2-D float array (n_rows, n_features).
 
     Accepts 1-D (n_rows,) or 2-D (n_rows, n_features) arrays, Series or DataFrames; a
-    pandas object must be in time order (:func:`check_time_order`).
+    pandas object must be in time order (:func:`check_time_order`). inf is refused, and NaN
+    too unless ``allow_nan`` (a missing value, kept).
     """
     check_time_order(data, name)
     arr = as_float_array(data, name)
@@ -148,7 +160,10 @@ def as_series_2d(data: Any, name: str = "data") -> np.ndarray:
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
-    check_finite(arr, name)
+    if allow_nan:
+        check_no_inf(arr, name)
+    else:
+        check_finite(arr, name)
     return arr
 
 

@@ -22,6 +22,7 @@ from ._checks import (
     as_series_2d,
     check_finite,
     check_ndim,
+    check_no_inf,
     check_positive_int,
     describe,
     is_sequence,
@@ -74,8 +75,9 @@ def _pair(y: ArrayLike, yhat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"y and yhat must have the same shape; got {a.shape} and {b.shape}")
     if a.size == 0:
         raise ValueError(f"y must not be empty; got shape {a.shape}")
-    check_finite(a, "y")
-    check_finite(b, "yhat")
+    # NaN (a missing value) gives a NaN error; inf is refused.
+    check_no_inf(a, "y")
+    check_no_inf(b, "yhat")
     return a, b
 
 
@@ -95,7 +97,9 @@ def per_step_errors(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
     -------
     numpy.ndarray, shape (n_windows, n_timesteps)
         ``mean_f |y[w, t, f] - yhat[w, t, f]|``: the input of every mapping in
-        :mod:`lstm_helpers.scores`.
+        :mod:`lstm_helpers.scores`. NaN where a value of ``y`` or ``yhat`` at that step is
+        NaN (a missing value, or a model's output for a window that held one); inf is
+        refused.
     """
     a, b = _pair(y, yhat)
     # Scaled where needed: no overflow for values near the float64 limit.

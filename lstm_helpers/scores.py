@@ -19,6 +19,7 @@ the errors of the rows the model was trained on.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal, TypeVar
 
 import numpy as np
@@ -28,8 +29,8 @@ from numpy.typing import ArrayLike
 
 from ._checks import (
     as_float_array,
-    check_finite,
     check_index_order,
+    check_no_inf,
     check_positive_int,
     check_real,
     check_time_order,
@@ -52,7 +53,12 @@ Values = TypeVar("Values", np.ndarray, pd.Series)
 
 
 def _check_step_errors(step_errors: ArrayLike) -> np.ndarray:
-    """Validate per-step errors: a finite, non-empty (n_windows, n_timesteps) array."""
+    """Validate per-step errors: a non-empty (n_windows, n_timesteps) array without inf.
+
+    NaN (the error of a window that held a missing value) is kept: :func:`causal_scores`
+    passes it on, :func:`windows_to_points` leaves such windows out of its aggregate (NaN
+    where no other window covers the point), :func:`localise` skips a window with no error.
+    """
     arr = as_float_array(step_errors, "step_errors")
     if arr.ndim != 2:
         raise ValueError(
@@ -61,7 +67,8 @@ def _check_step_errors(step_errors: ArrayLike) -> np.ndarray:
         )
     if 0 in arr.shape:
         raise ValueError(f"step_errors must not be empty; got shape {arr.shape}")
-    check_finite(arr, "step_errors")
+    # NaN (a window that held a missing value) is kept; inf is refused.
+    check_no_inf(arr, "step_errors")
     return arr
 
 
@@ -139,7 +146,9 @@ def windows_to_points(
     covered = np.full((n_windows + n_timesteps - 1, n_timesteps), np.nan)
     for t in range(n_timesteps):
         covered[t : t + n_windows, t] = arr[:, t]
-    scores = np.nanmax(covered, axis=1) if how == "max" else safe_nanmean(covered, axis=1)
+    with warnings.catch_warnings():  # a point no window with an error covers: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scores = np.nanmax(covered, axis=1) if how == "max" else safe_nanmean(covered, axis=1)
     return _with_index(scores, index)
 
 
@@ -192,7 +201,10 @@ def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
         raise TypeError(
             f"flagged must be a boolean mask or integer indices; got dtype {flags.dtype}"
         )
-    return np.unique(idx + arr[idx].argmax(axis=1)).astype(np.int64)
+    rows = arr[idx]
+    known = ~np.isnan(rows).all(axis=1)  # a window whose errors are all NaN has no peak
+    peaks = np.nanargmax(np.where(np.isnan(rows[known]), -np.inf, rows[known]), axis=1)
+    return np.unique(idx[known] + peaks).astype(np.int64)
 
 
 def _scores(scores: ArrayLike, name: str = "scores") -> np.ndarray:

@@ -39,7 +39,10 @@ def make_windows(data: ArrayLike, n_timesteps: int) -> np.ndarray:
     ----------
     data : array-like, shape (n_rows,) or (n_rows, n_features)
         The series. A pandas Series or DataFrame works too, in time order (a reversed or
-        shuffled datetime or numeric index is refused). Must be finite.
+        shuffled datetime or numeric index is refused). inf is refused; NaN (a missing value,
+        as ``lh.clean_series`` leaves over long gaps) is kept, so every window that holds one
+        holds NaN: a model's output for it is NaN. Leave such windows out of training
+        (``windows[~np.isnan(windows).any(axis=(1, 2))]``).
     n_timesteps : int
         Window length, ``1 <= n_timesteps <= n_rows``.
 
@@ -55,10 +58,10 @@ def make_windows(data: ArrayLike, n_timesteps: int) -> np.ndarray:
     TypeError
         If ``data`` is not numeric or ``n_timesteps`` is not an integer.
     ValueError
-        If ``data`` is 0-D, 3-D or more, empty, holds NaN/inf, or is shorter than
+        If ``data`` is 0-D, 3-D or more, empty, holds inf, or is shorter than
         ``n_timesteps``; or if ``n_timesteps < 1``.
     """
-    arr = as_series_2d(data)
+    arr = as_series_2d(data, allow_nan=True)
     n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     _check_window_fits(arr.shape[0], n_timesteps, f"A window of n_timesteps={n_timesteps}")
     # sliding_window_view puts the window axis last: (n_windows, n_features, n_timesteps).
@@ -89,7 +92,7 @@ def make_forecast_windows(
 
     ``n_windows = n_rows - n_timesteps - n_horizon + 1``. Both are read-only views.
     """
-    arr = as_series_2d(data)
+    arr = as_series_2d(data, allow_nan=True)
     n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     n_horizon = check_positive_int(n_horizon, "n_horizon")
     n_rows = arr.shape[0]

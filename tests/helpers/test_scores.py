@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import lstm_helpers as lh
 from lstm_helpers import (
     causal_scores,
     localise,
@@ -86,7 +87,7 @@ def test_localise_accepts_masks_and_indices():
         (np.zeros(10), ValueError, r"\(n_windows, n_timesteps\)"),
         (np.zeros((2, 3, 4, 5)), ValueError, r"shape \(2, 3, 4, 5\)"),
         (np.zeros((0, 3)), ValueError, "must not be empty"),
-        (np.full((3, 3), np.nan), ValueError, "must be finite"),
+        (np.full((3, 3), np.inf), ValueError, "must not hold inf"),
         (np.array([["a"]]), TypeError, "must hold numbers"),
     ],
 )
@@ -756,3 +757,47 @@ def test_pot_refuses_excesses_that_are_all_equal():
     scores = np.concatenate([np.zeros(900), np.full(100, 5.0)])  # ties above the 0.8-quantile
     with pytest.raises(ValueError, match="all equal"):
         tail_threshold(scores, 0.999, method="pot", initial_q=0.85)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 4), st.data())
+def test_nan_window_errors_pass_through_causal_scores_and_are_left_out_of_points(
+    n_windows, n_timesteps, data
+):
+    """A window that held a missing value has NaN errors (its model output is NaN)."""
+    errors = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.floats(0, 1e6), min_size=n_timesteps, max_size=n_timesteps),
+                min_size=n_windows,
+                max_size=n_windows,
+            )
+        )
+    )
+    missing = data.draw(st.lists(st.booleans(), min_size=n_windows, max_size=n_windows))
+    errors[np.array(missing, dtype=bool)] = np.nan
+    n_points = n_windows + n_timesteps - 1
+    causal = lh.causal_scores(errors)
+    for p in range(n_points):  # loop references
+        w = p - n_timesteps + 1
+        if w < 0:
+            assert math.isnan(causal[p])
+        else:
+            assert causal[p] == errors[w, n_timesteps - 1] or (math.isnan(causal[p]) and missing[w])
+    for how in ("max", "mean"):
+        points = lh.windows_to_points(errors, how)
+        for p in range(n_points):
+            seen = [
+                errors[w, p - w]
+                for w in range(n_windows)
+                if 0 <= p - w < n_timesteps and not missing[w]
+            ]
+            if not seen:
+                assert math.isnan(points[p])
+            elif how == "max":
+                assert points[p] == max(seen)
+            else:
+                assert points[p] == pytest.approx(sum(seen) / len(seen), rel=1e-12)
+    flagged = np.ones(n_windows, dtype=bool)
+    want = sorted({w + int(np.argmax(errors[w])) for w in range(n_windows) if not missing[w]})
+    assert lh.localise(errors, flagged).tolist() == want
