@@ -9,12 +9,14 @@ filling and copying ``result_values(n_rows)`` float64 values. Adding a case is a
 from __future__ import annotations
 
 import tomllib
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 import lstm_helpers as lh
 
@@ -70,6 +72,26 @@ def _n_windows(n_rows: int) -> int:
     return n_rows - N_TIMESTEPS + 1
 
 
+def event_inputs(n_alarms: int) -> tuple[list[tuple[int, int]], pd.Series]:
+    """1,000 spans of 10 points and ``n_alarms`` alarms (every other point flagged)."""
+    n_points = 2 * n_alarms
+    step = n_points // 1_000
+    spans = [(i * step, i * step + 9) for i in range(1_000)]
+    return spans, pd.Series(np.arange(n_points) % 2 == 0)
+
+
+def event_metrics_peak_mb(n_alarms: int) -> float:
+    """Peak traced memory of ``lh.event_metrics``, in MB beyond its inputs (as the scaling part
+    traces error_frame). Memory is deterministic, so it is measured where the target is checked:
+    the helper rows of the harness hold times only."""
+    spans, flags = event_inputs(n_alarms)
+    tracemalloc.start()
+    lh.event_metrics(spans, flags)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "make_windows",
@@ -115,6 +137,21 @@ CASES: tuple[Case, ...] = (
             ),
             Target(
                 "error_frame on 200,000 x 5 x 5 under 1 s", 200_000, lambda r: r["helper_s"] < 1
+            ),
+        ),
+    ),
+    Case(
+        "event_metrics",
+        # 0.2 built a spans x alarms matrix: 517 MB here. Rows are alarms; 1,000 spans.
+        helper=lambda io: lh.event_metrics(*io),
+        inputs=event_inputs,
+        sizes=(500_000,),
+        targets=(
+            Target(
+                "event_metrics on 1,000 spans and 500,000 alarms: < 50 MB extra memory "
+                "(tracemalloc peak)",
+                500_000,
+                lambda r: event_metrics_peak_mb(r["rows"]) < 50,
             ),
         ),
     ),

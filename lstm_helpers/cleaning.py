@@ -412,9 +412,9 @@ def _check_inputs(raw, kind, step, max_gap, local_tz, raw_label):
     if np.isinf(arr).any():
         first = int(np.flatnonzero(np.isinf(arr))[0])
         raise ValueError(f"raw must not hold infinite values; found one at row {first}")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
-    if raw_label not in RAW_LABELS:
+    if not isinstance(raw_label, str) or raw_label not in RAW_LABELS:
         raise ValueError(f"raw_label must be one of {RAW_LABELS}; got {raw_label!r}")
     step = None if step is None else _as_duration(step, "step")
     if step is not None and step <= pd.Timedelta(0):
@@ -451,9 +451,14 @@ def _as_duration(value, name: str) -> pd.Timedelta:
             f"{name} must be a duration such as '15min' or pd.Timedelta('1h'); "
             f"got {value!r} ({type(value).__name__})"
         )
+    if isinstance(value, str) and not any(c.isalpha() for c in value):
+        raise ValueError(
+            f"{name} must be a duration with a unit such as '15min'; got the text {value!r} "
+            "(pandas would read it as nanoseconds)"
+        )
     try:
         td = pd.Timedelta(value)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise ValueError(
             f"{name} must be a fixed duration such as '15min' or '1h'; got {value!r} ({err})"
         ) from err

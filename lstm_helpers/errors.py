@@ -17,12 +17,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._checks import (
+    abs_diff,
     as_float_array,
     as_series_2d,
     check_finite,
     check_ndim,
+    check_no_inf,
     check_positive_int,
     describe,
+    is_sequence,
+    mean_abs_diff,
+    safe_mean,
 )
 
 __all__ = ["error_frame", "per_step_errors", "to_long", "to_wide"]
@@ -33,16 +38,20 @@ _AGGREGATES = ("avg", "med", "min", "max", "rng")
 _LONG_COLUMNS = ["row", "feature", "timestep", "value", "label"]
 
 
-def _feature_names(names: Sequence[str] | None, n_features: int) -> list[str]:
+def _feature_names(names: object, n_features: int, what: str = "feature_names") -> list[str]:
     if names is None:
         return [f"f{f}" for f in range(n_features)]
-    names = [str(n) for n in names]
-    if len(names) != n_features:
-        raise ValueError(
-            f"feature_names must have one name per feature ({n_features}); got {len(names)}"
+    if not is_sequence(names):
+        raise TypeError(
+            f"{what} must be a list of {n_features} strings, one per feature; got {describe(names)}"
         )
+    names = list(names)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"{what} must be strings; got {names!r}")
+    if len(names) != n_features:
+        raise ValueError(f"{what} must have one name per feature ({n_features}); got {len(names)}")
     if len(set(names)) != len(names):
-        raise ValueError(f"feature_names must be unique; got {names}")
+        raise ValueError(f"{what} must be unique; got {names}")
     return names
 
 
@@ -66,8 +75,9 @@ def _pair(y: ArrayLike, yhat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"y and yhat must have the same shape; got {a.shape} and {b.shape}")
     if a.size == 0:
         raise ValueError(f"y must not be empty; got shape {a.shape}")
-    check_finite(a, "y")
-    check_finite(b, "yhat")
+    # NaN (a missing value) gives a NaN error; inf is refused.
+    check_no_inf(a, "y")
+    check_no_inf(b, "yhat")
     return a, b
 
 
@@ -87,11 +97,20 @@ def per_step_errors(y: ArrayLike, yhat: ArrayLike) -> np.ndarray:
     -------
     numpy.ndarray, shape (n_windows, n_timesteps)
         ``mean_f |y[w, t, f] - yhat[w, t, f]|``: the input of every mapping in
-        :mod:`lstm_helpers.scores`.
+        :mod:`lstm_helpers.scores`. NaN where a value of ``y`` or ``yhat`` at that step is
+        NaN (a missing value, or a model's output for a window that held one); inf is
+        refused.
     """
     a, b = _pair(y, yhat)
-    err = np.abs(a - b)
-    return err.mean(axis=2) if err.ndim == 3 else err
+    # Scaled where needed: no overflow for values near the float64 limit.
+    out = mean_abs_diff(a, b) if a.ndim == 3 else abs_diff(a, b)
+    if np.isinf(out).any():
+        w, t = (int(i) for i in np.argwhere(np.isinf(out))[0])
+        raise ValueError(
+            f"y and yhat differ by more than float64 can hold (about 1.8e308) at window {w}, "
+            f"step {t}; is a unit wrong?"
+        )
+    return out
 
 
 def to_long(array: ArrayLike, feature_names: Sequence[str] | None = None) -> pd.DataFrame:
@@ -140,7 +159,8 @@ def to_wide(df_long: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     df_long : pandas.DataFrame
-        Columns ``row``, ``label`` and ``value`` at least; each (row, label) pair once.
+        Columns ``row``, ``label`` and ``value`` at least; each (row, label) pair exactly
+        once (a missing pair, or a NaN row or label, is refused rather than filled with NaN).
 
     Returns
     -------
@@ -155,8 +175,25 @@ def to_wide(df_long: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"df_long must have columns row, label and value; missing {sorted(missing)}"
         )
+    for col in ("row", "label"):
+        n_missing = int(df_long[col].isna().sum())
+        if n_missing:
+            raise ValueError(
+                f"df_long[{col!r}] must not hold NaN/None; found {n_missing}: a value without "
+                f"its {col} cannot be placed"
+            )
     if df_long.duplicated(["row", "label"]).any():
         raise ValueError("df_long has repeated (row, label) pairs; each must appear once")
+    labels_per_row = df_long.groupby("row", sort=False)["label"].nunique()
+    n_labels = df_long["label"].nunique()
+    if (labels_per_row < n_labels).any():
+        row = labels_per_row.index[int(np.argmax(labels_per_row.to_numpy() < n_labels))]
+        have = set(df_long.loc[df_long["row"] == row, "label"])
+        lacking = [lab for lab in pd.unique(df_long["label"]) if lab not in have]
+        raise ValueError(
+            f"df_long lacks {len(lacking)} (row, label) pair(s) for row {row}, e.g. label "
+            f"{lacking[0]!r}: every row needs every label, or its cell would be a made-up NaN"
+        )
     wide = df_long.pivot(index="row", columns="label", values="value")
     order = pd.unique(df_long["label"])
     wide = wide[list(order)]
@@ -213,8 +250,10 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
     TypeError
         If ``targets`` or ``yhat`` is not numeric, or ``n_timesteps`` is not an integer.
     ValueError
-        On NaN/inf, empty input, a ``yhat`` whose shape does not match, or feature names
-        that make two output columns share a name.
+        On NaN/inf, empty input, a ``targets`` out of time order (a pandas object whose
+        datetime or numeric index is not increasing), a ``yhat`` whose shape does not match,
+        an error too large for float64, or feature names that make two output columns
+        share a name.
     """
     names = list(map(str, targets.columns)) if isinstance(targets, pd.DataFrame) else None
     index = targets.index if isinstance(targets, (pd.DataFrame, pd.Series)) else None
@@ -223,7 +262,7 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
     n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     if n_timesteps > n_rows:
         raise ValueError(f"n_timesteps={n_timesteps} is longer than targets ({n_rows} rows)")
-    names = _feature_names(names, n_features)
+    names = _feature_names(names, n_features, "targets' column names")
     pred = _model_array(yhat, "yhat")
     n_windows, n_horizon = pred.shape[0], pred.shape[1]
     every_window = n_rows - n_timesteps + 1
@@ -261,13 +300,23 @@ def error_frame(targets: ArrayLike, yhat: ArrayLike, n_timesteps: int) -> pd.Dat
         first = n_timesteps + h  # the first row a horizon-h forecast is about
         n_in = max(min(n_windows, n_rows - first), 0)  # forecasts past the end are dropped
         forecast[:, h, first : first + n_in] = pred[:n_in, h, :].T
-    error = observed[:, np.newaxis, :] - forecast  # observed minus forecast; NaN stays NaN
+    with np.errstate(over="ignore"):
+        error = observed[:, np.newaxis, :] - forecast  # observed minus forecast; NaN stays NaN
+    if np.isinf(error).any():  # the inputs are finite: the true error does not fit in float64
+        f, h, r = (int(i) for i in np.argwhere(np.isinf(error))[0])
+        raise ValueError(
+            f"targets and yhat differ by more than float64 can hold (about 1.8e308) on row {r}, "
+            f"feature {names[f]!r}, horizon t{h}; is a unit wrong?"
+        )
     # Aggregates across features (axis 0) of the ABSOLUTE errors, each (n_horizon, n_rows).
     # Sorted across features once, the minimum, the median and the maximum are rows of it.
     ranked = np.sort(np.abs(error), axis=0)  # NaN rows stay NaN: NaN sorts last, all-NaN
     low, high = ranked[0], ranked[-1]
-    middle = (ranked[(n_features - 1) // 2] + ranked[n_features // 2]) / 2  # the median
-    aggregates = [ranked.mean(axis=0), middle, low, high, high - low]
+    below, above = ranked[(n_features - 1) // 2], ranked[n_features // 2]
+    with np.errstate(over="ignore"):
+        middle = (below + above) / 2  # the median; halves first where the sum overflows
+    middle = np.where(np.isinf(middle), below / 2 + above / 2, middle)
+    aggregates = [safe_mean(ranked, axis=0), middle, low, high, high - low]
     by_column = np.concatenate(
         [
             observed,

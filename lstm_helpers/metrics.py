@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, describe
+from ._checks import as_float_array, check_int, check_time_order, describe, is_sequence
 
 __all__ = [
     "alarms",
@@ -129,11 +129,18 @@ def _span_end(value: Any, index: pd.Index, what: str) -> Any:
 
 def _check_spans(spans: Any, index: pd.Index) -> list[tuple[Any, Any]]:
     """Spans converted to the units of ``index``; refuse reversed, NaT and overlapping ones."""
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     out = []
     for i, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or len(span) != 2:
+        if not is_sequence(span):
+            hint = (
+                ". One span? Wrap it in a list: [(start, end)]"
+                if i == 0 and len(spans) == 2
+                else ""
+            )
+            raise TypeError(f"spans[{i}] must be a (start, end) pair; got {describe(span)}{hint}")
+        if len(span) != 2:
             raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")
         start = _span_end(span[0], index, f"spans[{i}] start")
         end = _span_end(span[1], index, f"spans[{i}] end")
@@ -157,7 +164,12 @@ def _bounds(spans: list[tuple[Any, Any]], index: pd.Index) -> tuple[np.ndarray, 
 def _bool_values(obj: Any, name: str, allow_empty: bool = False) -> np.ndarray:
     if isinstance(obj, np.ma.MaskedArray):
         raise TypeError(f"{name} must be a plain array; got a numpy masked array")
-    arr = obj.to_numpy() if isinstance(obj, pd.Series) else np.asarray(obj)
+    if isinstance(obj, (str, bytes)) or obj is None:
+        raise TypeError(f"{name} must be booleans, one per point; got {describe(obj)}")
+    try:
+        arr = obj.to_numpy() if isinstance(obj, pd.Series) else np.asarray(obj)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} must be a flat array of booleans; got {describe(obj)}") from err
     if arr.dtype != np.bool_:
         raise TypeError(f"{name} must hold booleans; got dtype {arr.dtype}")
     if arr.ndim != 1 or (arr.size == 0 and not allow_empty):
@@ -249,6 +261,7 @@ def alarms(flags: ArrayLike | pd.Series) -> pd.DataFrame:
     Parameters
     ----------
     flags : boolean pandas Series or 1-D boolean array, shape (n,)
+        A Series on a datetime or numeric index must be in time order (sorted, unique).
 
     Returns
     -------
@@ -262,6 +275,7 @@ def alarms(flags: ArrayLike | pd.Series) -> pd.DataFrame:
     >>> lh.alarms(np.array([False, True, True, False, True]))[["first", "last"]].values.tolist()
     [[1, 2], [4, 4]]
     """
+    check_time_order(flags, "flags")  # runs are found by position: time order matters
     values = _bool_values(flags, "flags", allow_empty=True)
     edges = np.diff(np.concatenate([[0], values.astype(np.int8), [0]]))
     first = np.flatnonzero(edges == 1)
@@ -445,12 +459,7 @@ def detection_delays(spans: Spans, flags: pd.Series, look_ahead: int = 0) -> pd.
         missed span.
     """
     flags = _check_flags(flags)
-    if (
-        isinstance(look_ahead, bool)
-        or not isinstance(look_ahead, int | np.integer)
-        or look_ahead < 0
-    ):
-        raise ValueError(f"look_ahead must be an integer >= 0; got {look_ahead!r}")
+    look_ahead = check_int(look_ahead, "look_ahead", 0)
     checked = _check_spans(spans, flags.index)
     index, values = flags.index, flags.to_numpy()
     computable = values.copy()
@@ -494,6 +503,12 @@ def evaluate(
     events = event_metrics(spans, flags)
     if scores is not None and not isinstance(scores, pd.Series):
         raise TypeError(f"scores must be a pandas Series on flags' index; got {describe(scores)}")
+    if scores is not None and not scores.index.equals(flags.index):
+        raise ValueError(
+            "scores and flags must share one index (scores are compared point by point, not by "
+            f"position); got indexes of length {len(scores)} and {len(flags)} that differ. "
+            "Align them first, e.g. scores.reindex(flags.index)"
+        )
     auc = pr_auc(truth, scores) if scores is not None else float("nan")
     delays = detection_delays(spans, flags, look_ahead=look_ahead)
     if isinstance(flags.index, pd.DatetimeIndex) and len(flags) >= 2:
@@ -539,6 +554,8 @@ def point_adjust(
     same type as ``flags``, shape (n,)
         ``flags`` with every labelled segment that holds at least one flag filled in.
     """
+    check_time_order(truth, "truth")  # segments are runs by position: time order matters
+    check_time_order(flags, "flags")
     t = _bool_values(truth, "truth")
     f = _bool_values(flags, "flags")
     _aligned(truth, flags, "truth", "flags")

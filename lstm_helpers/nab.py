@@ -22,45 +22,89 @@ SHA-256 sum before it is used, wherever it came from.
 * :func:`load` – one series and its labelled spans; :func:`load_csv` – any NAB-format file;
   :func:`path` – the verified local path of a file.
 
-**The score** (:func:`score`), written from the paper and NAB's code (``nab/sweeper.py``,
-``nab/scorer.py``, ``nab/runner.py``; weights in ``config/profiles.json``). NAB calls the
-labelled spans *windows*: each is centred on a labelled anomaly and is wide enough that,
-together, they cover 10 % of the series. How a series is scored, for flags on it:
+**The score** (:func:`score`) is NAB's, tested against a vendored copy of NAB's own code
+(``nab/sweeper.py``, ``nab/scorer.py``, ``nab/labeler.py`` at the pinned commit) on random
+inputs; weights from ``config/profiles.json``. NAB calls the labelled spans *windows*: each is
+centred on a labelled anomaly and is wide enough that, together, they cover 10 % of the
+series. How a series is scored, for flags on it (``A_tp``, ``A_fp``, ``A_fn``: the profile's
+weights; ``i`` a point's position, a span runs from position ``lo`` to ``hi``, its width is
+``w = hi - lo + 1``):
 
-* The first ``probation_fraction`` of the points (15 %, and at most 750 points) is a
-  probationary period where the detector learns: nothing there counts.
-* **True positive**: in each labelled span, only the *earliest* flag counts. At relative
-  position ``y = -(end - i + 1) / width`` (-1 at the span's first point, close to 0 at its
-  last) it earns ``A_tp * sigma(y) / sigma(-1)``, with the scaled sigmoid
-  ``sigma(y) = 2 / (1 + exp(5 y)) - 1``: a flag at the very start earns ``A_tp``, a late one
-  much less. Later flags in the same span earn nothing and cost nothing.
-* **False negative**: a span without any flag costs ``A_fn``.
-* **False positive**: *every* flagged point outside the spans costs
-  ``A_fp * sigma(y)`` (``sigma`` is negative there) with ``y`` its distance after the end of
-  the preceding span, in units of that span's width minus one: a flag just after a span
-  costs little, one far after it (``y > 3``) or before any span costs the full ``A_fp``.
-* The **normalised score** is ``100 * (raw - null) / (perfect - null)``: 0 for the null
-  detector that never flags (``null = -A_fn * n_spans``) and 100 for the perfect one that
-  flags the first point of every span and nothing else (``perfect = A_tp * n_spans``).
+* The first ``probation_fraction`` of the points (15 %, and at most 750 points:
+  ``min(floor(f * n), f * 5000)``) is a probationary period where the detector learns:
+  no flag there counts, and a span that ends inside it is not scored at all.
+* **True positive**: in each scored span, only the *earliest* scored flag counts. At relative
+  position ``y = -(hi - i + 1) / w`` (-1 at the span's first point, -1/w at its last) it
+  earns ``A_tp * sigma(y) / sigma(-1)``, with the scaled sigmoid
+  ``sigma(y) = 2 / (1 + exp(5 y)) - 1`` (exactly -1 for ``y > 3``): a flag at the very start
+  earns ``A_tp``, a late one much less. Later flags in the same span earn nothing and cost
+  nothing.
+* **False negative**: a scored span without any scored flag costs ``A_fn``.
+* **False positive**: *every* scored flag outside the spans costs ``A_fp * sigma(y)``
+  (negative there) with ``y = (i - hi) / (w - 1)``, its distance after the end ``hi`` of the
+  last span before it (scored or not), in units of that span's width *minus one* (NAB's
+  code; the true-positive position uses the width): a flag just after a span costs little,
+  one far after it (``y > 3``) or before any span costs the full ``A_fp``.
+* The **raw** score is the sum of these parts. The **normalised** score is
+  ``100 * (raw - null) / (perfect - null)`` with ``null = -A_fn * (number of scored spans)``,
+  the raw score of the detector that never flags, and ``perfect = A_tp * (number of spans)``,
+  as NAB's ``runner.normalize`` counts it.
 
-Departures from NAB's code, on purpose (each changes scores only in the cases named):
+**How this relates to NAB's published scores.** NAB scores a detector's anomaly scores, turned
+into detections by one threshold for the whole corpus, chosen to maximise the corpus score on
+the labels; the raw score of one file is :func:`score`'s ``raw`` for those detections. NAB then
+normalises once per corpus, ``100 * (sum of raw - sum of null) / (sum of perfect - sum of
+null)`` over the files (its null is the null detector's raw score, which flags nothing), which
+is not the mean of per-series normalised scores. Here the score is per series, for flags from
+a threshold chosen without labels.
 
-* NAB normalises over its whole corpus, after tuning each detector's threshold on the
-  labels; here the score is per series, for flags from a threshold chosen without labels.
-* Series without any labelled span cannot be normalised (``perfect == null``): :func:`score`
-  refuses them; count their false alarms instead.
+**Departures from NAB's code** (each changes the result only in the case named; the vendored
+test checks every other case against NAB's code):
+
+* ``span_ends="inside"`` (default ``"exact"``, NAB): NAB's label reader refuses a window whose
+  start or end is not a timestamp of the data file (and its scorer, given one anyway, silently
+  skips a window whose start is missing, with every later window, and crashes on a missing
+  end). With ``"exact"`` such spans are refused with a ``ValueError``; with ``"inside"`` a span
+  covers the points between its ends (for spans on a resampled index).
+* ``perfect="scored_spans"`` (default ``"all_spans"``, NAB): NAB's ``perfect`` counts every
+  labelled span, including spans that end inside the probationary period and can earn
+  nothing, so such a series cannot reach 100; ``"scored_spans"`` counts only scored spans.
+  ``raw`` and ``null`` are NAB's either way.
+* **One-point spans** (no argument): a false positive after a span of width 1 has
+  ``y = (i - hi) / 0``. NAB's code divides by zero there (a ``ZeroDivisionError`` for *any*
+  point, flagged or not, between a one-point span and the next span), so it cannot score such
+  a series. Here the flag costs the limit of NAB's formula as ``w - 1`` tends to 0 from
+  above, ``y -> +inf``: the full ``A_fp``. (The true-positive part of a one-point span is
+  well defined in NAB, ``A_tp`` for a flag on it, and is NAB's.)
+* **Series without labelled spans** (no argument) cannot be normalised (``perfect == null ==
+  0``): :func:`score` refuses them; count their false alarms instead. NAB sums them into
+  its corpus score, where only their false positives count.
+* **Spans in any order** (no argument): NAB's scorer needs its windows in time order (out of
+  order, it silently skips the earlier ones); :func:`score` sorts them. NAB's label files are
+  in time order, so its scores are unchanged.
+* **Refusals** (no argument): overlapping spans, including spans that share a point (NAB's
+  label check lets two windows share an end point; its scorer then silently moves that point
+  to the later window while keeping the earlier one's width), profile weights that are not
+  finite and > 0, and ``probation_fraction`` outside [0, 1), all of which NAB accepts.
+* **Rounding**: the parts are summed in another order than NAB's, so ``raw`` agrees with
+  NAB's to about 1e-14, not always to the last bit. NAB's threshold lookup returns nothing
+  (and its scorer crashes) when every scored point is flagged and the threshold lies between
+  the scores; :func:`score` takes flags, not a threshold, so it has no such case.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.client
 import json
 import math
+import numbers
 import os
 import tempfile
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,7 +114,7 @@ import pandas as pd
 import platformdirs
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_finite, describe
+from ._checks import as_float_array, check_finite, check_real, describe, is_sequence
 from .metrics import _bounds, _check_flags, _check_spans
 
 __all__ = [
@@ -151,6 +195,11 @@ def _sha256(path: Path) -> str:
         raise NabError(f"{path} could not be read ({err})") from err
 
 
+def _check_home(data_home: object) -> None:
+    if data_home is not None and not isinstance(data_home, (str, os.PathLike)):
+        raise TypeError(f"data_home must be a folder path or None; got {describe(data_home)}")
+
+
 def _homes(data_home: str | os.PathLike | None) -> list[Path]:
     homes = []
     if data_home is not None:
@@ -194,16 +243,35 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
         For an unknown file, a checksum mismatch, and every network or disk failure
         (including a connection cut mid-download). A failed download leaves no file behind.
     """
+    if isinstance(rel, os.PathLike):
+        rel = Path(rel).as_posix()
+    if not isinstance(rel, str):
+        raise TypeError(
+            f"rel must be a file's path in NAB's repository, e.g. 'data/realKnownCause/"
+            f"nyc_taxi.csv'; got {describe(rel)}"
+        )
+    _check_home(data_home)
+    timeout = check_real(timeout, "timeout")
+    if timeout <= 0:
+        raise ValueError(f"timeout must be > 0 seconds; got {timeout}")
     if rel not in SHA256:
         known = ", ".join(sorted(k.removeprefix("data/") for k in SHA256 if k != LABELS))
-        raise NabError(f"no SHA-256 is known for {rel!r}; known NAB series: {known}")
+        raise NabError(
+            f"rel: no SHA-256 is known for {rel!r}; known: {LABELS}, and data/ followed by "
+            f"one of the known NAB series: {known}"
+        )
     homes = _homes(data_home)
     for home in homes:
         if (home / rel).is_file():
             return _verified(home / rel, rel)
     cache = homes[-1]
     target = cache / rel
-    searched = ", ".join(str(h) for h in homes)
+    kinds = (["data_home"] if data_home is not None else []) + (
+        [ENV_VAR] if os.environ.get(ENV_VAR) else []
+    )
+    searched = ", ".join(
+        f"{kind} {home}" for kind, home in zip([*kinds, "the cache"], homes, strict=True)
+    )
     try:
         with urllib.request.urlopen(URL + rel, timeout=timeout) as response:
             payload = response.read()
@@ -213,18 +281,24 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
         raise NabError(
             f"{rel} is not on this machine (looked in {searched}) and could not be downloaded "
             f"from NAB's repository ({type(err).__name__}: {err}). Connect to the internet "
-            f"once, or set {ENV_VAR} to a folder holding NAB's files laid out as in its "
-            "repository (data/..., labels/...)."
+            f"once, or pass data_home= (or set {ENV_VAR} to) a folder holding NAB's files "
+            "laid out as in its repository (data/..., labels/...)."
         ) from err
-    # Write to a temporary file next to the target, verify it, then rename it into place:
-    # a reader never sees half a file, and on any failure the temporary file is removed.
+    got = hashlib.sha256(payload).hexdigest()
+    if got != SHA256[rel]:  # checked before anything is written: nothing to clean up
+        raise NabError(
+            f"{rel} was downloaded from {URL + rel} but does not match NAB commit "
+            f"{COMMIT[:10]}: SHA-256 {got[:16]}..., expected {SHA256[rel][:16]}.... Nothing was "
+            f"saved. Try again later, or set {ENV_VAR} to a folder holding NAB's files."
+        )
+    # Write to a temporary file next to the target, then rename it into place: a reader
+    # never sees half a file, and on any failure the temporary file is removed.
     tmp_path = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
             tmp_path = Path(tmp.name)
             tmp.write(payload)
-        _verified(tmp_path, rel)
         tmp_path.replace(target)  # atomic on one file system
     except OSError as err:
         raise NabError(
@@ -238,33 +312,91 @@ def path(rel: str, data_home: str | os.PathLike | None = None, timeout: float = 
     return target
 
 
-def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
+def _span_stamp(value: Any, what: str, tz: Any) -> pd.Timestamp:
+    """One end of a labelled span as a Timestamp in the series' timezone (numbers refused)."""
+    if value is None:
+        raise ValueError(f"{what} must be a timestamp, not None")
+    if isinstance(value, (bool, np.bool_, numbers.Number)) or not isinstance(
+        value, (str, dt.date, np.datetime64)
+    ):
+        raise TypeError(
+            f"{what} must be a timestamp (text such as '2014-07-01 00:00:00', a datetime or a "
+            f"pandas Timestamp); got {describe(value)}. A number would be read as nanoseconds "
+            "since 1970."
+        )
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{what} must be a timestamp; got {value!r} ({err})") from err
+    if pd.isna(stamp):
+        raise ValueError(f"{what} must be a timestamp, not NaT; got {value!r}")
+    if (stamp.tz is None) != (tz is None):
+        raise TypeError(
+            f"{what} is {'timezone-naive' if stamp.tz is None else f'in timezone {stamp.tz}'} "
+            f"but the series' timestamps are {'timezone-naive' if tz is None else f'in {tz}'}; "
+            "give both a timezone or neither"
+        )
+    return stamp if tz is None else stamp.tz_convert(tz)
+
+
+def load_csv(path: str | os.PathLike, spans: Sequence[tuple[Any, Any]] | None = None):
     """Read any NAB-format CSV (columns ``timestamp,value``) from a local path.
 
     Parameters
     ----------
     path : path
-    spans : list of (start, end), optional
-        Labelled anomaly spans to return alongside (converted to timestamps).
+        A UTF-8 text file (``.csv``; ``.csv.gz`` and other compressed names are read as
+        pandas infers them from the name).
+    spans : sequence of (start, end), optional
+        Labelled anomaly spans to return alongside: timestamps, as text, datetimes or pandas
+        Timestamps (numbers are refused: they would become dates in 1970), timezone-aware
+        exactly when the file's timestamps are.
 
     Returns
     -------
     df : pandas.DataFrame
-        One column ``value`` (float), indexed by ``timestamp``, sorted and unique: of
-        rows sharing a timestamp, the first is kept, and
-        ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
+        One column ``value`` (float; an empty cell is NaN, a missing reading), indexed by
+        ``timestamp``, sorted and unique: of rows sharing a timestamp, the first is kept,
+        and ``df.attrs["dropped_duplicate_timestamps"]`` says how many were dropped.
     spans : list of (pandas.Timestamp, pandas.Timestamp)
 
     Raises
     ------
+    FileNotFoundError
+        If there is no such file (the message names it).
     ValueError
-        If the columns are not ``timestamp,value``, a timestamp is empty or not an ISO 8601
-        date (text is never sorted as text), a value is not a number, or a span is
-        reversed or NaT.
+        Naming the file: if it is empty, not UTF-8 text (a gzip file under a ``.csv`` name,
+        latin-1), not a CSV of the columns ``timestamp,value``, has no data row, a
+        timestamp is empty or not an ISO 8601 date (text is never sorted as text), or a
+        value is not a number (or is infinite); and if a span is reversed or NaT.
+    TypeError
+        If ``path`` is not a path, or a span end is not a timestamp.
     """
-    df = pd.read_csv(path, dtype={"timestamp": str})
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path; got {describe(path)}")
+    try:
+        with warnings.catch_warnings():
+            # A row with more fields than the header must not become an index column or be
+            # cut short with only a warning.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(path, dtype={"timestamp": str}, index_col=False)
+    except FileNotFoundError as err:
+        raise FileNotFoundError(f"path {str(path)!r} does not exist") from err
+    except IsADirectoryError as err:
+        raise ValueError(f"path {str(path)!r} is a folder, not a CSV file") from err
+    except pd.errors.EmptyDataError as err:
+        raise ValueError(f"{path} is empty; expected a header timestamp,value and rows") from err
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path} is not UTF-8 text (a compressed file under a .csv name, or another "
+            f"encoding such as latin-1?): {err}"
+        ) from err
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        raise ValueError(f"{path} is not a CSV of the columns timestamp,value ({err})") from err
     if list(df.columns) != ["timestamp", "value"]:
         raise ValueError(f"{path}: expected columns timestamp,value; got {list(df.columns)}")
+    if df.empty:
+        raise ValueError(f"{path} has a header but no data row")
     if df["timestamp"].isna().any():
         row = int(df["timestamp"].isna().to_numpy().argmax())
         raise ValueError(f"{path}: timestamp is empty on data row {row}")
@@ -272,14 +404,23 @@ def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
         # ISO 8601 only: text that is not a date is refused, never kept as strings that
         # would then sort as text.
         stamps = pd.to_datetime(df["timestamp"], format="ISO8601")
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OverflowError) as err:
         raise ValueError(
-            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00 ({err})"
+            f"{path}: timestamp must hold ISO 8601 dates such as 2014-07-01 00:00:00, with one "
+            f"timezone offset or none ({err})"
         ) from err
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype) and stamps.dtype.kind != "M":
+        raise ValueError(
+            f"{path}: timestamp must hold ISO 8601 dates with one timezone offset or none; "
+            "they mix offsets"
+        )
     try:
         values = pd.to_numeric(df["value"]).astype(float)
     except (ValueError, TypeError) as err:
         raise ValueError(f"{path}: value must hold numbers ({err})") from err
+    if np.isinf(values).any():
+        row = int(np.isinf(values).to_numpy().argmax())
+        raise ValueError(f"{path}: value is infinite on data row {row}")
     df = pd.DataFrame(
         {"value": values.to_numpy()}, index=pd.DatetimeIndex(stamps, name="timestamp")
     )
@@ -288,12 +429,21 @@ def load_csv(path: str | os.PathLike, spans: list[Span] | None = None):
     n_rows = len(df)
     df = df[~df.index.duplicated(keep="first")].sort_index(kind="stable")
     df.attrs["dropped_duplicate_timestamps"] = n_rows - len(df)
+    if spans is None:
+        return df, []
+    if not is_sequence(spans):
+        raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
     checked = []
-    for i, (a, b) in enumerate(spans or []):
-        start, end = pd.Timestamp(a), pd.Timestamp(b)
-        if pd.isna(start) or pd.isna(end) or end < start:
+    for i, span in enumerate(spans):
+        if not is_sequence(span):
+            raise TypeError(f"spans[{i}] must be a (start, end) pair; got {describe(span)}")
+        if len(span) != 2:
+            raise ValueError(f"spans[{i}] must be a (start, end) pair; got {span!r}")
+        start = _span_stamp(span[0], f"spans[{i}] start", df.index.tz)
+        end = _span_stamp(span[1], f"spans[{i}] end", df.index.tz)
+        if end < start:
             raise ValueError(
-                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(a, b)}"
+                f"spans[{i}] must be (start, end) timestamps, start <= end; got {(start, end)}"
             )
         checked.append((start, end))
     return df, checked
@@ -318,6 +468,16 @@ def load(name: str, data_home: str | os.PathLike | None = None):
         The labelled anomaly spans (NAB's "windows", ``combined_windows.json``), start and end
         inclusive.
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be NAB's name of a series, e.g. 'realKnownCause/nyc_taxi.csv'; got "
+            f"{describe(name)}"
+        )
+    if name not in SERIES:
+        raise NabError(
+            f"name must be one of the {len(SERIES)} NAB series this module knows; got "
+            f"{name!r}. known NAB series: {', '.join(SERIES)}"
+        )
     csv = path(f"data/{name}", data_home)
     labels = json.loads(path(LABELS, data_home).read_text())
     return load_csv(csv, labels[name])
@@ -333,6 +493,10 @@ PROFILES: dict[str, dict[str, float]] = {
     "reward_low_FN_rate": {"tp": 1.0, "fp": 0.11, "fn": 2.0},
 }
 
+#: Values of :func:`score`'s ``span_ends`` and ``perfect`` arguments; the first is NAB's.
+SPAN_ENDS = ("exact", "inside")
+PERFECT = ("all_spans", "scored_spans")
+
 
 def scaled_sigmoid(position: ArrayLike) -> np.ndarray:
     """NAB's weight of a detection at a relative position: ``2 / (1 + exp(5 y)) - 1``.
@@ -347,7 +511,7 @@ def scaled_sigmoid(position: ArrayLike) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray, same shape as ``position``, values in (-1, 1]
+    numpy.ndarray, same shape as ``position``, values in [-1, 1)
     """
     y = as_float_array(position, "position")
     check_finite(y, "position")
@@ -357,13 +521,13 @@ def scaled_sigmoid(position: ArrayLike) -> np.ndarray:
 
 
 class NabScore(NamedTuple):
-    """What :func:`nab_score` returns."""
+    """What :func:`score` returns."""
 
     normalised: float  #: 100 * (raw - null) / (perfect - null)
-    raw: float  #: sum of the true-positive, false-negative and false-positive parts
-    null: float  #: raw score of a detector that never flags
-    perfect: float  #: raw score of a detector that flags each span's first point only
-    spans: pd.DataFrame  #: one row per scored span: start, end, first_flag, position, part
+    raw: float  #: NAB's raw score of the series: the spans' parts plus the false-positive part
+    null: float  #: raw score of a detector that never flags: -A_fn per scored span
+    perfect: float  #: A_tp per span (per labelled span, or per scored span: ``perfect=``)
+    spans: pd.DataFrame  #: one row per span: start, end, scored, first_flag, position, part
     n_false_positives: int  #: flagged points outside every span, after probation
     false_positive_part: float  #: their total (negative) contribution
 
@@ -381,25 +545,46 @@ def _profile(profile: str | Mapping[str, float]) -> dict[str, float]:
             f"profile must be a name in {sorted(PROFILES)} or a mapping with exactly the "
             f"keys 'tp', 'fp', 'fn'; got {profile!r}"
         )
-    weights = {k: float(v) for k, v in profile.items()}
-    if not all(math.isfinite(v) and v > 0 for v in weights.values()):
+    weights = {k: check_real(v, f"profile[{k!r}]") for k, v in profile.items()}
+    if not all(v > 0 for v in weights.values()):
         raise ValueError(f"profile weights must be finite and > 0; got {weights}")
     return weights
 
 
-def _span_rows(index: pd.Index, spans: Sequence[tuple[Any, Any]]) -> list[tuple[int, int]]:
-    """First and last row (inclusive) of each span, in time order; every span must hold a row."""
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, Sequence | np.ndarray):
+def _choice(value: Any, allowed: tuple[str, ...], name: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}; got {value!r}")
+    return value
+
+
+def _span_rows(
+    index: pd.Index, spans: Sequence[tuple[Any, Any]], span_ends: str
+) -> list[tuple[int, int]]:
+    """First and last row (inclusive) of each span, in time order.
+
+    ``span_ends="exact"``: both ends must be labels of ``index`` (NAB's label reader refuses
+    other windows). ``"inside"``: the first and last rows that lie within ``[start, end]``;
+    a span must hold at least one row.
+    """
+    if not is_sequence(spans):
         raise TypeError(f"spans must be a sequence of (start, end) pairs; got {describe(spans)}")
-    for k, span in enumerate(spans):
-        if isinstance(span, (str, bytes)) or not isinstance(span, Sequence) or len(span) != 2:
-            raise TypeError(f"spans[{k}] must be a (start, end) pair; got {span!r}")
-    checked = sorted(_check_spans(spans, index), key=lambda span: span[0])
-    lo, hi = _bounds(checked, index)
-    for (start, end), a, b in zip(checked, lo, hi, strict=True):
-        if b <= a:
-            raise ValueError(f"the span ({start}, {end}) contains no point of the flags' index")
-    return [(int(a), int(b) - 1) for a, b in zip(lo, hi, strict=True)]
+    checked = _check_spans(spans, index)  # converted to the index's units; disjoint
+    lo, hi = _bounds(checked, index)  # span k holds rows lo[k] .. hi[k] - 1
+    rows = []
+    for k, ((start, end), a, b) in enumerate(zip(checked, lo, hi, strict=True)):
+        if span_ends == "exact":
+            for end_name, value, row in (("start", start, a), ("end", end, b - 1)):
+                if not (0 <= row < len(index) and index[row] == value):
+                    raise ValueError(
+                        f"spans[{k}] {end_name} {value} is not a label of the flags' index. "
+                        "NAB scores only spans whose start and end are timestamps of the series "
+                        "(its label reader refuses others); pass span_ends='inside' to score "
+                        "the points that lie between the span's ends"
+                    )
+        elif b <= a:
+            raise ValueError(f"spans[{k}] ({start}, {end}) contains no point of the flags' index")
+        rows.append((int(a), int(b) - 1))
+    return sorted(rows)
 
 
 def score(
@@ -407,89 +592,138 @@ def score(
     flags: pd.Series,
     profile: str | Mapping[str, float] = "standard",
     probation_fraction: float = 0.15,
+    *,
+    span_ends: str = "exact",
+    perfect: str = "all_spans",
 ) -> NabScore:
     """NAB's score of one series' detections against its labelled spans.
+
+    With the default arguments the raw score is the one NAB's code gives this series
+    (``nab/scorer.py::scoreDataSet`` with anomaly scores 1.0 at the flags, 0.0 elsewhere and
+    threshold 0.5), to rounding (the sums run in another order; they agree to 1e-12). Where
+    NAB's code fails, the module docstring's "Departures from NAB's code" says what happens.
 
     Parameters
     ----------
     spans : sequence of (start, end)
-        Labelled anomaly spans (NAB's windows), ends included, disjoint, in the units of the
-        flags' index (timestamps, timezone-aware for an aware index; integers for synthetic
-        data), validated as :func:`lstm_helpers.event_metrics` validates them.
+        Labelled anomaly spans (NAB's windows), ends included, disjoint, in any order, in the
+        units of the flags' index (timestamps, timezone-aware for an aware index; integers
+        for synthetic data), validated as :func:`lstm_helpers.event_metrics` validates them.
     flags : pandas.Series of bool, shape (n,)
         The detections over the whole series, including the probationary period, on a sorted
-        unique index.
+        unique index (a DatetimeIndex or an integer index).
     profile : str or mapping
         ``"standard"``, ``"reward_low_FP_rate"``, ``"reward_low_FN_rate"`` (weights in
-        ``PROFILES``) or your own ``{"tp": ..., "fp": ..., "fn": ...}``.
+        ``PROFILES``) or your own ``{"tp": ..., "fp": ..., "fn": ...}`` (finite, > 0).
     probation_fraction : float in [0, 1)
         Leading share of the points that is not scored (NAB: 0.15, at most 750 points:
         ``min(floor(f * n), f * 5000)``).
+    span_ends : {"exact", "inside"}
+        ``"exact"`` (NAB): each span's start and end must be labels of the flags' index, as
+        NAB's label reader requires; otherwise a ``ValueError``. ``"inside"``: a span covers
+        the points between its ends, its first and last such points acting as its ends
+        (for spans on a coarser or resampled index); it must hold at least one point.
+    perfect : {"all_spans", "scored_spans"}
+        What the normalisation counts as perfect. ``"all_spans"`` (NAB's ``runner.normalize``):
+        ``A_tp`` for every labelled span, including spans that end inside the probationary
+        period and so can earn nothing (a series with such a span cannot reach 100).
+        ``"scored_spans"``: ``A_tp`` for each span that ends after the probationary period,
+        so that flagging the first scored point of each scored span gives 100.
 
     Returns
     -------
     NabScore
-        ``normalised``, ``raw``, ``null``, ``perfect``, a per-span table and the false
-        positives. Spans that end inside the probationary period are left out.
+        ``normalised``, ``raw``, ``null``, ``perfect``; ``spans``, one row per span in time
+        order (``start``, ``end``: its first and last points; ``scored``: False for a span
+        that ends inside the probationary period, which adds nothing to ``raw`` or ``null``;
+        ``first_flag``: the earliest scored flag in it or None; ``position``: that flag's
+        relative position ``y``; ``part``: its contribution to ``raw``);
+        ``n_false_positives`` and ``false_positive_part``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On bad input, naming the argument; ``ValueError`` if nothing can be normalised
+        (no span at all, or, with ``perfect="scored_spans"``, no span ending after the
+        probationary period).
     """
     f = _check_flags(flags)
     weights = _profile(profile)
-    if not 0 <= probation_fraction < 1:
+    fraction = check_real(probation_fraction, "probation_fraction")
+    if not 0 <= fraction < 1:
         raise ValueError(f"probation_fraction must lie in [0, 1); got {probation_fraction}")
+    span_ends = _choice(span_ends, SPAN_ENDS, "span_ends")
+    perfect = _choice(perfect, PERFECT, "perfect")
+    rows = _span_rows(f.index, spans, span_ends)
+    if not rows:
+        raise ValueError(
+            "spans is empty: a series without labelled spans cannot be normalised "
+            "(perfect == null == 0); count its false alarms instead (lh.event_metrics)"
+        )
+
     n = len(f)
-    probation = min(math.floor(probation_fraction * n), probation_fraction * 5000)
-    rows = _span_rows(f.index, spans)
+    probation = min(math.floor(fraction * n), fraction * 5000)  # NAB's, a float
     flagged = np.flatnonzero(f.to_numpy())
-    flagged = flagged[flagged >= probation]
+    flagged = flagged[flagged >= probation]  # flags in the probationary period never count
     max_tp = float(scaled_sigmoid(-1.0))
 
+    # True positives and false negatives: one part per span.
     records = []
     inside = np.zeros(n, dtype=bool)
     for lo, hi in rows:
         inside[lo : hi + 1] = True
-        if hi < probation:
-            continue  # the whole span lies in the probationary period
         width = hi - lo + 1
         hits = flagged[(flagged >= lo) & (flagged <= hi)]
-        if hits.size:
-            position = -(hi - hits[0] + 1) / width
+        position, first = np.nan, None
+        if hi < probation:
+            part = 0.0  # the whole span lies in the probationary period: not scored
+        elif hits.size:
+            position = -(hi - hits[0] + 1) / width  # the earliest flag earns the most
             part = float(scaled_sigmoid(position)) * weights["tp"] / max_tp
             first = f.index[hits[0]]
         else:
-            position, part, first = np.nan, -weights["fn"], None
+            part = -weights["fn"]
         records.append(
             {
                 "start": f.index[lo],
                 "end": f.index[hi],
+                "scored": bool(hi >= probation),
                 "first_flag": first,
                 "position": position,
                 "part": part,
             }
         )
-    table = pd.DataFrame(records, columns=["start", "end", "first_flag", "position", "part"])
-    if table.empty:
-        raise ValueError(
-            "no labelled span ends after the probationary period, so there is nothing to "
-            f"normalise against ({len(rows)} span(s), probation of {probation:g} points)"
-        )
+    table = pd.DataFrame(records)
 
+    # False positives: every scored flag outside the spans, weighted by its distance after
+    # the end of the last span before it, in units of that span's width minus one.
     fp = flagged[~inside[flagged]]
     ends = np.array([hi for _, hi in rows])
     widths = np.array([hi - lo + 1 for lo, hi in rows])
     prev = np.searchsorted(ends, fp, side="left") - 1  # last span ending before each flag
-    fp_weight = np.full(fp.size, -1.0)
+    fp_weight = np.full(fp.size, -1.0)  # before any span: the full cost
     after = prev >= 0
-    if after.any():
-        w = widths[prev[after]]
-        y = np.where(w > 1, (fp[after] - ends[prev[after]]) / np.maximum(w - 1, 1), 2.0)
-        fp_weight[after] = scaled_sigmoid(y)
-    fp_part = float(weights["fp"] * fp_weight.sum())
+    wide = after.copy()
+    wide[after] = widths[prev[after]] > 1
+    # After a one-point span NAB divides by width - 1 = 0 (ZeroDivisionError); the limit of
+    # its formula, y -> +inf, is the full cost -1, which fp_weight already holds there.
+    y = (fp[wide] - ends[prev[wide]]) / (widths[prev[wide]] - 1)
+    fp_weight[wide] = scaled_sigmoid(y)
+    fp_part = float(sum((weights["fp"] * fp_weight).tolist()))  # in time order, as NAB sums
 
+    n_scored = int(table["scored"].sum())
     raw = float(table["part"].sum()) + fp_part
-    null = -weights["fn"] * len(table)
-    perfect = weights["tp"] * len(table)
-    normalised = 100.0 * (raw - null) / (perfect - null)
-    return NabScore(normalised, raw, null, perfect, table, int(fp.size), fp_part)
+    null = -weights["fn"] * n_scored
+    best = weights["tp"] * (len(rows) if perfect == "all_spans" else n_scored)
+    if best == null:
+        raise ValueError(
+            "no labelled span ends after the probationary period, so with "
+            f"perfect={perfect!r} there is nothing to normalise against ({len(rows)} span(s), "
+            f"probation of {probation:g} points); use perfect='all_spans' (NAB's choice) or a "
+            "smaller probation_fraction"
+        )
+    normalised = 100.0 * (raw - null) / (best - null)
+    return NabScore(normalised, raw, null, best, table, int(fp.size), fp_part)
 
 
 # --------------------------------------------------------------------------- cleaning

@@ -33,6 +33,7 @@ Nothing in steps 1-4 reads a label; :meth:`Protocol.run` reads them in step 5 on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import describe
+from ._checks import check_int, check_real, describe, is_sequence
 from .chance import rotation_null
 from .metrics import _check_spans, detection_delays, event_metrics, false_alarms_per_day
 from .scores import max_threshold, smooth
@@ -118,15 +119,31 @@ class Protocol:
         Protocol
         """
         index = _check_series(series)
+        if not is_sequence(spans):
+            raise TypeError(
+                f"spans must be a sequence of (start, end) pairs; got {describe(spans)}"
+            )
         checked = sorted(_check_spans(list(spans), index), key=lambda span: span[0])
+        margin_span = _time_span(margin, "margin")
+        if smoothing is None:
+            smoothing = SMOOTHING
+        if not isinstance(smoothing, Mapping) or not smoothing:
+            raise TypeError(
+                "smoothing must be a non-empty mapping of labels to time spans like "
+                f"{{'1 hour': '1h'}}; got {describe(smoothing)}"
+            )
+        spans_of = {}
+        for label, span in smoothing.items():
+            if not isinstance(label, str):
+                raise TypeError(f"smoothing's labels must be text; got {describe(label)}")
+            spans_of[label] = _time_span(span, f"smoothing[{label!r}]")
+        unlabelled_fraction = check_real(unlabelled_fraction, "unlabelled_fraction")
+        if not 0 < unlabelled_fraction < 1:
+            raise ValueError(f"unlabelled_fraction must lie in (0, 1); got {unlabelled_fraction!r}")
         if checked:
-            end = checked[0][0] - pd.Timedelta(margin)
+            end = checked[0][0] - margin_span
             train = series[series.index < end]
         else:
-            if not 0 < unlabelled_fraction < 1:
-                raise ValueError(
-                    f"unlabelled_fraction must lie in (0, 1); got {unlabelled_fraction!r}"
-                )
             train = series.iloc[: int(len(series) * unlabelled_fraction)]
         if len(train) < 4:
             raise ValueError(
@@ -136,10 +153,7 @@ class Protocol:
         fit, calibration = calibration_split(train, calibration_fraction, gap=gap)
         test = series.index[series.index > calibration.index[-1]]
         step = index[1] - index[0]
-        lengths = {
-            label: max(1, pd.Timedelta(span) // step)
-            for label, span in (SMOOTHING if smoothing is None else smoothing).items()
-        }
+        lengths = {label: max(1, span // step) for label, span in spans_of.items()}
         return cls(series, checked, fit.index, calibration.index, test, lengths)
 
     # ----------------------------------------------------------------- steps 1-4, no labels
@@ -204,8 +218,23 @@ class Protocol:
         threshold_rule: Callable[[pd.Series], float] = max_threshold,
     ) -> tuple[pd.Series, pd.Series, float]:
         """Steps 3 and 4: ``(smoothed score, flags on the test period, threshold)``."""
+        score = self._check_score(score, "score")
+        if not isinstance(smoothing, str) or smoothing not in self.smoothing:
+            raise ValueError(f"smoothing must be one of {list(self.smoothing)}; got {smoothing!r}")
+        if not callable(threshold_rule):
+            raise TypeError(
+                "threshold_rule must be a function of the calibration scores; got "
+                f"{describe(threshold_rule)}"
+            )
         smoothed = smooth(score, self.smoothing[smoothing])
-        threshold = float(threshold_rule(smoothed[self.calibration]))
+        try:
+            threshold = threshold_rule(smoothed[self.calibration])
+        except TypeError as err:
+            raise TypeError(
+                "threshold_rule must take the calibration scores (a Series) and return a "
+                f"number; calling it failed: {err}"
+            ) from err
+        threshold = check_real(threshold, "threshold_rule's result")
         return smoothed, (smoothed[self.test] > threshold), threshold
 
     # ----------------------------------------------------------------- step 5, labels
@@ -245,6 +274,10 @@ class Protocol:
         """
         from . import nab  # NAB's score: a named method, imported as a module
 
+        if not isinstance(detector, str):
+            raise TypeError(f"detector must be a name (text); got {describe(detector)}")
+        if seed is not None:
+            seed = check_int(seed, "seed", 0)
         variants = self._variants(scores)
         variant, smoothing, _ = self.choose(variants)
         smoothed, flags, threshold = self.flags(variants[variant], smoothing, threshold_rule)
@@ -253,7 +286,11 @@ class Protocol:
         null = rotation_null(spans, smoothed[self.test], threshold, n_rotations)
         delays = detection_delays(spans, flags)
         if spans:
-            nab_standard = nab.score(spans, flags, "standard", probation_fraction=0.0).normalised
+            # The test part may begin inside a span, and resampled labels need not sit on
+            # the grid's stamps: a span covers the test points between its ends.
+            nab_standard = nab.score(
+                spans, flags, "standard", probation_fraction=0.0, span_ends="inside"
+            ).normalised
         else:
             nab_standard = float("nan")
         return {
@@ -284,17 +321,42 @@ class Protocol:
                 "scores must be a pandas Series or a non-empty mapping of variant names to "
                 f"Series; got {describe(scores)}"
             )
-        out = {}
-        for name, score in scores.items():
-            if not isinstance(score, pd.Series):
-                raise TypeError(f"scores[{name!r}] must be a pandas Series; got {describe(score)}")
-            if not score.index.equals(self.series.index):
-                raise ValueError(
-                    f"scores[{name!r}] must be on the series' index ({len(self.series)} "
-                    f"points); got an index of {len(score)} that differs"
-                )
-            out[str(name)] = score.astype(float)
-        return out
+        return {str(name): self._check_score(s, f"scores[{name!r}]") for name, s in scores.items()}
+
+    def _check_score(self, score: Any, name: str) -> pd.Series:
+        """A real-valued Series on the series' index, as float64 (NaN kept, inf refused)."""
+        if not isinstance(score, pd.Series):
+            raise TypeError(f"{name} must be a pandas Series; got {describe(score)}")
+        if not score.index.equals(self.series.index):
+            raise ValueError(
+                f"{name} must be on the series' index ({len(self.series)} points); got an "
+                f"index of {len(score)} that differs"
+            )
+        if (
+            not pd.api.types.is_numeric_dtype(score)
+            or pd.api.types.is_bool_dtype(score)
+            or pd.api.types.is_complex_dtype(score)
+        ):
+            raise TypeError(f"{name} must hold real numbers; got dtype {score.dtype}")
+        values = score.to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isinf(values).any():
+            raise ValueError(f"{name} must not hold inf (NaN, no score yet, is accepted)")
+        return pd.Series(values, index=score.index, name=score.name)
+
+
+def _time_span(value: Any, name: str) -> pd.Timedelta:
+    """A time span >= 0 from text with a unit ('1D'), a pandas/numpy Timedelta or a timedelta."""
+    if isinstance(value, str) and not any(c.isalpha() for c in value):
+        raise ValueError(f"{name} must be a time span with a unit like '1D'; got {value!r}")
+    if not isinstance(value, (str, pd.Timedelta, dt.timedelta, np.timedelta64)):
+        raise TypeError(f"{name} must be a time span like '1D'; got {describe(value)}")
+    try:
+        span = pd.Timedelta(value)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ValueError(f"{name} must be a time span like '1D'; got {value!r}") from err
+    if pd.isna(span) or span < pd.Timedelta(0):
+        raise ValueError(f"{name} must be a time span >= 0; got {value!r}")
+    return span
 
 
 def _check_series(series: Any) -> pd.DatetimeIndex:

@@ -19,13 +19,25 @@ the errors of the rows the model was trained on.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_finite, check_positive_int, check_real, describe
+from ._checks import (
+    as_float_array,
+    check_index_order,
+    check_no_inf,
+    check_positive_int,
+    check_real,
+    check_time_order,
+    describe,
+    exponent,
+    safe_nanmean,
+)
 
 __all__ = [
     "causal_scores",
@@ -41,7 +53,12 @@ Values = TypeVar("Values", np.ndarray, pd.Series)
 
 
 def _check_step_errors(step_errors: ArrayLike) -> np.ndarray:
-    """Validate per-step errors: a finite, non-empty (n_windows, n_timesteps) array."""
+    """Validate per-step errors: a non-empty (n_windows, n_timesteps) array without inf.
+
+    NaN (the error of a window that held a missing value) is kept: :func:`causal_scores`
+    passes it on, :func:`windows_to_points` leaves such windows out of its aggregate (NaN
+    where no other window covers the point), :func:`localise` skips a window with no error.
+    """
     arr = as_float_array(step_errors, "step_errors")
     if arr.ndim != 2:
         raise ValueError(
@@ -50,7 +67,8 @@ def _check_step_errors(step_errors: ArrayLike) -> np.ndarray:
         )
     if 0 in arr.shape:
         raise ValueError(f"step_errors must not be empty; got shape {arr.shape}")
-    check_finite(arr, "step_errors")
+    # NaN (a window that held a missing value) is kept; inf is refused.
+    check_no_inf(arr, "step_errors")
     return arr
 
 
@@ -59,6 +77,7 @@ def _with_index(scores: np.ndarray, index: pd.Index | None) -> np.ndarray | pd.S
         return scores
     if not isinstance(index, pd.Index):
         raise TypeError(f"index must be a pandas Index or None; got {describe(index)}")
+    check_index_order(index, "index")
     if len(index) != len(scores):
         raise ValueError(
             f"index must have one label per point ({len(scores)}: n_windows + n_timesteps - 1); "
@@ -80,7 +99,8 @@ def causal_scores(step_errors: ArrayLike, index: pd.Index | None = None) -> np.n
         ``step_errors[w, t]`` is window ``w``'s error at point ``w + t``
         (from :func:`lstm_helpers.per_step_errors`).
     index : pandas.Index, optional
-        Labels of the ``n_windows + n_timesteps - 1`` points; if given, a Series is returned.
+        Labels of the ``n_windows + n_timesteps - 1`` points, in time order; if given, a
+        Series is returned.
 
     Returns
     -------
@@ -117,8 +137,8 @@ def windows_to_points(
     -------
     numpy.ndarray or pandas.Series, shape (n_windows + n_timesteps - 1,)
     """
-    if how not in ("max", "mean"):
-        raise ValueError(f"how must be 'max' or 'mean'; got {how!r}")
+    if not isinstance(how, str) or how not in ("max", "mean"):
+        raise ValueError(f"how must be 'max' or 'mean'; got {describe(how)}")
     arr = _check_step_errors(step_errors)
     n_windows, n_timesteps = arr.shape
     # covered[p, t] = error of window p - t at its step t (NaN where no such window):
@@ -126,7 +146,9 @@ def windows_to_points(
     covered = np.full((n_windows + n_timesteps - 1, n_timesteps), np.nan)
     for t in range(n_timesteps):
         covered[t : t + n_windows, t] = arr[:, t]
-    scores = np.nanmax(covered, axis=1) if how == "max" else np.nanmean(covered, axis=1)
+    with warnings.catch_warnings():  # a point no window with an error covers: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scores = np.nanmax(covered, axis=1) if how == "max" else safe_nanmean(covered, axis=1)
     return _with_index(scores, index)
 
 
@@ -149,7 +171,14 @@ def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
     n_windows = arr.shape[0]
     if isinstance(flagged, np.ma.MaskedArray):
         raise TypeError("flagged must be a plain array; got a numpy masked array")
-    flags = np.asarray(flagged)
+    if isinstance(flagged, (str, bytes)) or flagged is None:
+        raise TypeError(
+            f"flagged must be a boolean mask or integer indices; got {describe(flagged)}"
+        )
+    try:
+        flags = np.asarray(flagged)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"flagged must be a flat array; got {describe(flagged)} ({err})") from err
     if flags.dtype == np.bool_:
         if flags.shape != (n_windows,):
             raise ValueError(
@@ -157,11 +186,11 @@ def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
                 f"got shape {flags.shape}"
             )
         idx = np.flatnonzero(flags)
+    elif flags.dtype.kind in "iuf" and flags.ndim != 1:
+        raise ValueError(f"flagged window indices must be 1-D; got shape {flags.shape}")
     elif flags.size == 0:
         idx = np.zeros(0, dtype=np.intp)
-    elif np.issubdtype(flags.dtype, np.integer):
-        if flags.ndim != 1:
-            raise ValueError(f"flagged window indices must be 1-D; got shape {flags.shape}")
+    elif flags.dtype.kind in "iu":  # not timedelta64, which numpy counts as an integer
         if flags.min() < 0 or flags.max() >= n_windows:
             raise ValueError(
                 f"flagged window indices must lie in [0, {n_windows - 1}]; "
@@ -172,7 +201,10 @@ def localise(step_errors: ArrayLike, flagged: ArrayLike) -> np.ndarray:
         raise TypeError(
             f"flagged must be a boolean mask or integer indices; got dtype {flags.dtype}"
         )
-    return np.unique(idx + arr[idx].argmax(axis=1)).astype(np.int64)
+    rows = arr[idx]
+    known = ~np.isnan(rows).all(axis=1)  # a window whose errors are all NaN has no peak
+    peaks = np.nanargmax(np.where(np.isnan(rows[known]), -np.inf, rows[known]), axis=1)
+    return np.unique(idx[known] + peaks).astype(np.int64)
 
 
 def _scores(scores: ArrayLike, name: str = "scores") -> np.ndarray:
@@ -193,7 +225,8 @@ def smooth(scores: Values, length: int) -> Values:
     Parameters
     ----------
     scores : numpy.ndarray or pandas.Series, shape (n,)
-        NaN marks a point with no score yet (e.g. before the first full window).
+        NaN marks a point with no score yet (e.g. before the first full window). A Series on
+        a datetime or numeric index must be in time order (the mean is over positions).
     length : int >= 1
         Points averaged; ``1`` returns the scores unchanged.
 
@@ -202,9 +235,23 @@ def smooth(scores: Values, length: int) -> Values:
     same type as ``scores``, shape (n,)
         NaN wherever the trailing ``length`` points include a NaN or run past the start.
     """
+    check_time_order(scores, "scores")
     arr = _scores(scores)
     length = check_positive_int(length, "length")
-    out = pd.Series(arr).rolling(length, min_periods=length).mean().to_numpy()
+    out = np.full(arr.size, np.nan)  # NaN until `length` points are behind a point
+    if length <= arr.size:
+        # Each window summed on its own (a running sum, as pandas' rolling mean keeps, carries
+        # the rounding of earlier, larger values: the mean of [1.4e-207, 0] after 2.3e15
+        # came out 0), then divided. NaN in a window gives NaN.
+        windows = sliding_window_view(arr, length)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[length - 1 :] = windows.sum(axis=1) / length
+            overflow = np.isinf(out[length - 1 :])
+            if overflow.any():  # a sum of values near the float64 limit: scaled first (exact)
+                k = int(length).bit_length()
+                rows = np.flatnonzero(overflow)
+                scaled = np.ldexp(windows[rows], -k).sum(axis=1) / length
+                out[length - 1 + rows] = np.ldexp(scaled, k)
     if isinstance(scores, pd.Series):
         return pd.Series(out, index=scores.index, name=scores.name)
     return out
@@ -225,16 +272,29 @@ def mean_std_threshold(scores: ArrayLike, k: float = 2.0) -> float:
     ----------
     scores : array-like, shape (n,)
         Scores of normal data; NaN entries (points with no score yet) are ignored.
-    k : float, finite
-        Standard deviations above the mean.
+    k : real number, finite
+        Standard deviations above the mean (a float, a numpy number or a
+        ``fractions.Fraction``).
 
     Returns
     -------
     float
+        Computed without overflow or underflow: ``[1e200, 0, 0]`` gives 1.28e200 for
+        ``k=2``. A threshold beyond float64's range (about 1.8e308) is refused.
     """
     k = check_real(k, "k")
     arr = _threshold_scores(scores)
-    return float(arr.mean() + k * arr.std())
+    e = exponent(arr)
+    x = np.ldexp(arr, -e)  # scaled by a power of two (exact): squares cannot overflow
+    mean, std = x.mean(), x.std()
+    with np.errstate(over="ignore"):
+        out = float(np.ldexp(mean + k * std, e))
+    if not np.isfinite(out):
+        raise ValueError(
+            f"mean + k * std does not fit in float64 (k={k}, mean {np.ldexp(mean, e):.3g}, "
+            f"std {np.ldexp(std, e):.3g}); is k or the scale of the scores wrong?"
+        )
+    return out
 
 
 def quantile_threshold(scores: ArrayLike, q: float = 0.99) -> float:
@@ -252,7 +312,9 @@ def quantile_threshold(scores: ArrayLike, q: float = 0.99) -> float:
     q = check_real(q, "q")
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must lie in [0, 1]; got {q}")
-    return float(np.quantile(_threshold_scores(scores), q))
+    arr = _threshold_scores(scores)
+    e = exponent(arr)  # scaled by a power of two: interpolating cannot overflow
+    return float(np.ldexp(np.quantile(np.ldexp(arr, -e), q), e))
 
 
 def max_threshold(scores: ArrayLike) -> float:

@@ -34,7 +34,9 @@ import datetime as dt
 import json
 import math
 import numbers
+import os
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -43,7 +45,15 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, as_series_2d, check_positive_int, describe
+from ._checks import (
+    as_float_array,
+    as_series_2d,
+    check_finite,
+    check_positive_int,
+    check_real,
+    describe,
+    is_sequence,
+)
 from .errors import per_step_errors
 from .scores import causal_scores
 from .windows import make_windows
@@ -89,8 +99,9 @@ class Detector:
     n_timesteps : int
         Window length the model was trained on.
     center, scale : array-like, shape (n_features,)
-        Scaler statistics fitted on training data: ``scaled = (x - center) / scale``
-        (min-max scaling is ``center = min``, ``scale = max - min``; z-scores use mean and std).
+        Scaler statistics fitted on training data, one value per feature the model reads:
+        ``scaled = (x - center) / scale`` (min-max scaling is ``center = min``,
+        ``scale = max - min``; z-scores use mean and std).
     threshold : float
         A point whose score is above it is flagged.
     feature_names : sequence of str, optional
@@ -115,38 +126,49 @@ class Detector:
         if not isinstance(model, keras.Model):
             raise TypeError(f"model must be a keras.Model; got {describe(model)}")
         n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
-        center = _vector(center, "center")
-        scale = _vector(scale, "scale", center.size)
+        try:
+            shape = tuple(model.input_shape)
+        except (AttributeError, ValueError, TypeError) as err:
+            raise ValueError(
+                "model must have a defined input shape (batch, n_timesteps, n_features), e.g. "
+                f"built with keras.Input(shape=(n_timesteps, n_features)) ({err})"
+            ) from err
+        if len(shape) != 3 or shape[1] != n_timesteps or not isinstance(shape[2], int):
+            raise ValueError(
+                f"the model reads windows of shape {shape[1:]} (n_timesteps, n_features), but the "
+                f"detector has n_timesteps={n_timesteps}"
+            )
+        n_features = shape[2]
+        # Checked against the model, so that a short center is reported as center.
+        center = _vector(center, "center", n_features)
+        scale = _vector(scale, "scale", n_features)
         if (scale <= 0).any():
             raise ValueError(f"scale must be > 0 for every feature; got {scale.tolist()}")
-        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-            raise TypeError(f"threshold must be a real number; got {threshold!r}")
-        if not math.isfinite(threshold):
-            raise ValueError(f"threshold must be finite; got {threshold}")
-        names = (
-            tuple(feature_names) if feature_names else tuple(f"f{i}" for i in range(center.size))
-        )
-        if len(names) != center.size or not all(isinstance(n, str) for n in names):
+        threshold = check_real(threshold, "threshold")
+        if feature_names is None:
+            names = tuple(f"f{i}" for i in range(n_features))
+        elif not is_sequence(feature_names):
+            raise TypeError(
+                f"feature_names must be a list of {n_features} strings; got "
+                f"{describe(feature_names)}"
+            )
+        else:
+            names = tuple(feature_names)
+        if len(names) != n_features or not all(isinstance(n, str) for n in names):
             raise ValueError(
-                f"feature_names must be {center.size} strings, one per feature; got {names!r}"
+                f"feature_names must be {n_features} strings, one per feature; got {names!r}"
             )
         if len(set(names)) != len(names):
             raise ValueError(f"feature_names must be unique; got {names!r}")
         if version is not None and not isinstance(version, str):
             raise TypeError(f"version must be a string like '0.3.0'; got {version!r}")
-        shape = tuple(model.input_shape)
-        if shape[1:] != (n_timesteps, center.size):
-            raise ValueError(
-                f"the model reads windows of shape {shape[1:]} (n_timesteps, n_features), but the "
-                f"detector has n_timesteps={n_timesteps} and {center.size} features"
-            )
         from . import __version__
 
         self.model = model
         self.n_timesteps = n_timesteps
         self.center = center
         self.scale = scale
-        self.threshold = float(threshold)
+        self.threshold = threshold
         self.feature_names = names
         self.version = version or __version__
 
@@ -212,13 +234,30 @@ class Detector:
         -------
         numpy.ndarray, shape (n_windows, n_timesteps, n_features), float32
         """
-        x = np.asarray(windows, dtype=np.float32)
+        arr = as_float_array(windows, "windows")
         want = (self.n_timesteps, self.n_features)
-        if x.ndim != 3 or x.shape[1:] != want:
+        if arr.ndim != 3 or arr.shape[1:] != want:
             raise ValueError(
-                f"windows must have shape (n_windows, {want[0]}, {want[1]}); got {x.shape}"
+                f"windows must have shape (n_windows, {want[0]}, {want[1]}); got {arr.shape}"
             )
-        return np.asarray(self.model.predict_on_batch(x))
+        check_finite(arr, "windows")
+        if (np.abs(arr) > np.finfo(np.float32).max).any():
+            raise ValueError("windows hold values beyond float32's range (about 3.4e38)")
+        if arr.shape[0] == 0:
+            return np.zeros(arr.shape, dtype=np.float32)
+        out = np.asarray(self.model.predict_on_batch(arr.astype(np.float32)))
+        if out.shape != arr.shape:
+            raise ValueError(
+                f"the model returned shape {out.shape} for windows of shape {arr.shape}; a "
+                "reconstruction model must return its input's shape"
+            )
+        if not np.isfinite(out).all():
+            w = int(np.argwhere(~np.isfinite(out))[0][0])
+            raise ValueError(
+                f"the model returned NaN/inf for window {w}: a score of it would be meaningless "
+                "(flags compare scores with the threshold). Check the model's weights"
+            )
+        return out
 
     def batch_scores(self, data: ArrayLike) -> np.ndarray:
         """Causal scores of a whole series at once (the reference the stream must equal).
@@ -260,7 +299,7 @@ def save_detector(detector: Detector, folder: str | Path) -> Path:
     """
     if not isinstance(detector, Detector):
         raise TypeError(f"detector must be a streaming.Detector; got {describe(detector)}")
-    folder = Path(folder)
+    folder = _folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     detector.model.save(folder / MODEL_FILE)
     config = {
@@ -282,6 +321,12 @@ def save_detector(detector: Detector, folder: str | Path) -> Path:
     path = folder / CONFIG_FILE
     path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def _folder(folder: object) -> Path:
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a folder path; got {describe(folder)}")
+    return Path(folder)
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -313,6 +358,13 @@ def _read_config(path: Path) -> dict[str, Any]:
     for key in ("center", "scale"):
         if not isinstance(config["scaler"].get(key), list):
             raise ValueError(f"{path}: scaler.{key} must be a list of numbers")
+    if not all(isinstance(n, str) for n in config["feature_names"]):
+        raise ValueError(f"{path}: 'feature_names' must be a list of strings")
+    if config.get("n_features", len(config["feature_names"])) != len(config["feature_names"]):
+        raise ValueError(
+            f"{path}: 'n_features' ({config['n_features']!r}) is not the number of "
+            f"'feature_names' ({len(config['feature_names'])})"
+        )
     return config
 
 
@@ -342,10 +394,20 @@ def load_detector(
     """
     import keras
 
-    folder = Path(folder)
+    folder = _folder(folder)
+    if n_timesteps is not None:
+        n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
+    if n_features is not None:
+        n_features = check_positive_int(n_features, "n_features")
+    if feature_names is not None and (
+        not is_sequence(feature_names) or not all(isinstance(n, str) for n in feature_names)
+    ):
+        raise TypeError(f"feature_names must be a list of strings; got {describe(feature_names)}")
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"no {CONFIG_FILE} in {folder}; save one with save_detector")
+        raise FileNotFoundError(
+            f"folder {folder} holds no {CONFIG_FILE}; save a detector there with save_detector"
+        )
     config = _read_config(path)
     saved_t, saved_names = config["n_timesteps"], tuple(config["feature_names"])
     if n_timesteps is not None and n_timesteps != saved_t:
@@ -361,7 +423,7 @@ def load_detector(
     if feature_names is not None and tuple(feature_names) != saved_names:
         raise ValueError(
             f"{path} was saved for the features {list(saved_names)} (in this order); this "
-            f"pipeline expects {list(feature_names)}"
+            f"pipeline expects feature_names={list(feature_names)}"
         )
     from . import __version__
 
@@ -374,19 +436,27 @@ def load_detector(
     model_path = folder / config["model_file"]
     if not model_path.is_file():
         raise FileNotFoundError(f"{path} names the model file {model_path}, which is missing")
+    if not zipfile.is_zipfile(model_path):  # Keras would say "File not found"
+        raise ValueError(
+            f"{model_path} is not a Keras model file (a .keras file is a zip archive; this one "
+            "is damaged or something else). Save the detector again with save_detector"
+        )
     try:
         model = keras.saving.load_model(model_path)
     except Exception as err:  # Keras raises many kinds for a damaged file
         raise ValueError(f"{model_path} could not be read as a Keras model ({err})") from err
-    return Detector(
-        model=model,
-        n_timesteps=saved_t,
-        center=config["scaler"]["center"],
-        scale=config["scaler"]["scale"],
-        threshold=config["threshold"],
-        feature_names=saved_names,
-        version=config["lstm_helpers_version"],
-    )
+    try:
+        return Detector(
+            model=model,
+            n_timesteps=saved_t,
+            center=config["scaler"]["center"],
+            scale=config["scaler"]["scale"],
+            threshold=config["threshold"],
+            feature_names=saved_names,
+            version=config["lstm_helpers_version"],
+        )
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{path} does not describe a usable detector: {err}") from err
 
 
 # --------------------------------------------------------------------------- streaming
@@ -404,11 +474,15 @@ class StreamResult(NamedTuple):
 def _timestamp(value: Any, name: str) -> Any:
     """A comparable timestamp: a real number, or a pandas Timestamp (text is parsed, never
     compared as text)."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number or a date-time; got {value!r}")
     if isinstance(value, numbers.Real):
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite; got {value!r}")
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an int beyond float64's range
+            finite = False
+        if not finite:
+            raise ValueError(f"{name} must be a finite number; got {describe(value)}")
         return value
     if isinstance(value, (str, dt.datetime, dt.date, np.datetime64, pd.Timestamp)):
         try:
@@ -453,8 +527,8 @@ class StreamingScorer:
     def __init__(self, detector: Detector, on_nan: Literal["raise", "restart"] = "raise"):
         if not isinstance(detector, Detector):
             raise TypeError(f"detector must be a streaming.Detector; got {describe(detector)}")
-        if on_nan not in ("raise", "restart"):
-            raise ValueError(f"on_nan must be 'raise' or 'restart'; got {on_nan!r}")
+        if not isinstance(on_nan, str) or on_nan not in ("raise", "restart"):
+            raise ValueError(f"on_nan must be 'raise' or 'restart'; got {describe(on_nan)}")
         self.detector = detector
         self.on_nan = on_nan
         self.reset()
@@ -485,6 +559,8 @@ class StreamingScorer:
                 )
             observations = observations[list(names)]
         rows = as_float_array(observations, "observations")
+        if rows.ndim == 1 and rows.size == 0:  # an empty list: no observation
+            rows = rows.reshape(0, len(names))
         if rows.ndim != 2 or rows.shape[1] != len(names):
             raise ValueError(
                 f"observations must have shape (n, {len(names)}), one column per feature "
@@ -513,8 +589,12 @@ class StreamingScorer:
             )
         return row[np.newaxis]
 
-    def _stamps(self, timestamps: Any, n: int) -> list[Any] | None:
-        """Checked timestamps: increasing, of one kind, after the last one seen."""
+    def _stamps(self, timestamps: Any, n: int, name: str = "timestamps") -> list[Any] | None:
+        """Checked timestamps: increasing, of one kind, after the last one seen.
+
+        ``name`` is how the caller calls them: ``timestamps`` (entries ``timestamps[i]``), or
+        ``timestamp`` for the one of :meth:`update`.
+        """
         last = self._last_timestamp
         if timestamps is None:
             if last is not None and n:
@@ -522,20 +602,29 @@ class StreamingScorer:
                     f"timestamps are missing; the previous observation had timestamp {last}"
                 )
             return None
-        stamps = [_timestamp(s, "timestamp") for s in timestamps]
+        if not (is_sequence(timestamps) or isinstance(timestamps, pd.Series)):
+            raise TypeError(
+                f"{name} must be a list of timestamps, one per observation; got "
+                f"{describe(timestamps)}"
+            )
+        single = name == "timestamp"
+        stamps = [
+            _timestamp(s, name if single else f"{name}[{i}]") for i, s in enumerate(timestamps)
+        ]
         if len(stamps) != n:
             raise ValueError(
                 f"timestamps must have one entry per observation ({n}); got {len(stamps)}"
             )
         if n and last is None and self.n_seen:
             raise ValueError("timestamps were not given before; reset() to start using them")
-        for stamp in stamps:
+        for i, stamp in enumerate(stamps):
             if last is not None:
                 try:
                     later = stamp > last
                 except TypeError as err:
+                    which = name if single else f"{name}[{i}]"
                     raise TypeError(
-                        f"timestamp {stamp!r} cannot be compared with the previous {last!r} "
+                        f"{which} {stamp!r} cannot be compared with the previous {last!r} "
                         "(a number after a date-time, or a timezone-aware after a naive one)"
                     ) from err
                 if not later:
@@ -607,7 +696,7 @@ class StreamingScorer:
         StreamResult
         """
         row = self._row(observation)
-        stamps = self._stamps(None if timestamp is None else [timestamp], 1)
+        stamps = self._stamps(None if timestamp is None else [timestamp], 1, "timestamp")
         ready, scores = self._consume(row, stamps)
         score = float(scores[0])
         flag = bool(score > self.detector.threshold) if ready[0] else None

@@ -90,14 +90,20 @@ only.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_finite, check_positive_int, check_real, describe
+from ._checks import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_positive_int,
+    check_real,
+    describe,
+)
 from .metrics import alarms
 
 __all__ = [
@@ -133,12 +139,8 @@ _SMALLEST_NORMAL = 2.0**-1022  # below it float64 loses bits (subnormal numbers)
 
 
 def _check_count(value: Any, name: str) -> int:
-    """Return ``value`` as an int if it is an integer >= 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 0; got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0; got {value}")
-    return int(value)
+    """Return ``value`` as an int if it is an integer >= 0 (that fits in 64 bits), else raise."""
+    return check_int(value, name, 0)
 
 
 def _check_flag(value: Any, name: str) -> bool:
@@ -188,7 +190,10 @@ def _check_errors(errors: Any, name: str = "errors") -> np.ndarray:
 
 
 def _check_flags(flags: Any, n: int) -> np.ndarray:
-    f = flags.to_numpy() if isinstance(flags, pd.Series) else np.asarray(flags)
+    try:
+        f = flags.to_numpy() if isinstance(flags, pd.Series) else np.asarray(flags)
+    except (TypeError, ValueError) as err:  # ragged lists
+        raise TypeError(f"flags must be a 1-D array of booleans; got {describe(flags)}") from err
     if f.dtype != np.bool_:
         raise TypeError(f"flags must hold booleans; got dtype {f.dtype} ({describe(flags)})")
     if f.shape != (n,):

@@ -43,7 +43,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, check_finite, check_positive_int, describe
+from ._checks import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_positive_int,
+    check_time_order,
+    describe,
+)
 
 __all__ = [
     "LEARNING_RATE",
@@ -76,7 +83,7 @@ PROGRESS_AFTER_SECONDS = 10.0
 
 def restart_seed(seed: int, restart: int) -> int:
     """The seed restart ``restart`` of a call with ``seed`` uses: ``seed + 1000 * restart``."""
-    return int(seed) + RESTART_SEED_STRIDE * int(restart)
+    return check_int(seed, "seed", 0) + RESTART_SEED_STRIDE * check_int(restart, "restart", 0)
 
 
 # --------------------------------------------------------------------------- the result
@@ -634,6 +641,7 @@ def autocorrelation(series: Any, max_lag: int) -> np.ndarray:
 
 
 def _one_series(series: Any, name: str) -> np.ndarray:
+    check_time_order(series, name)  # a pandas series is read by position: in time order only
     arr = as_float_array(series, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -664,6 +672,7 @@ def season(series: Any, *, min_lag: int = 2, max_lag: int | None = None) -> int 
         Longest lag searched; default ``n_rows // 3`` (a cycle must repeat three times).
     """
     z = _one_series(series, "series")
+    min_lag = check_positive_int(min_lag, "min_lag")
     max_lag = len(z) // 3 if max_lag is None else check_positive_int(max_lag, "max_lag")
     if max_lag < min_lag + 2:
         return None

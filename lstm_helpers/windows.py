@@ -12,6 +12,7 @@ Conventions used throughout:
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, TypeVar
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ._checks import as_series_2d, check_positive_int, describe
+from ._checks import as_series_2d, check_int, check_positive_int, check_time_order, describe
 
 __all__ = ["calibration_split", "make_forecast_windows", "make_windows"]
 
@@ -37,7 +38,11 @@ def make_windows(data: ArrayLike, n_timesteps: int) -> np.ndarray:
     Parameters
     ----------
     data : array-like, shape (n_rows,) or (n_rows, n_features)
-        The series. A pandas Series or DataFrame works too. Must be finite.
+        The series. A pandas Series or DataFrame works too, in time order (a reversed or
+        shuffled datetime or numeric index is refused). inf is refused; NaN (a missing value,
+        as ``lh.clean_series`` leaves over long gaps) is kept, so every window that holds one
+        holds NaN: a model's output for it is NaN. Leave such windows out of training
+        (``windows[~np.isnan(windows).any(axis=(1, 2))]``).
     n_timesteps : int
         Window length, ``1 <= n_timesteps <= n_rows``.
 
@@ -53,10 +58,10 @@ def make_windows(data: ArrayLike, n_timesteps: int) -> np.ndarray:
     TypeError
         If ``data`` is not numeric or ``n_timesteps`` is not an integer.
     ValueError
-        If ``data`` is 0-D, 3-D or more, empty, holds NaN/inf, or is shorter than
+        If ``data`` is 0-D, 3-D or more, empty, holds inf, or is shorter than
         ``n_timesteps``; or if ``n_timesteps < 1``.
     """
-    arr = as_series_2d(data)
+    arr = as_series_2d(data, allow_nan=True)
     n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     _check_window_fits(arr.shape[0], n_timesteps, f"A window of n_timesteps={n_timesteps}")
     # sliding_window_view puts the window axis last: (n_windows, n_features, n_timesteps).
@@ -87,7 +92,7 @@ def make_forecast_windows(
 
     ``n_windows = n_rows - n_timesteps - n_horizon + 1``. Both are read-only views.
     """
-    arr = as_series_2d(data)
+    arr = as_series_2d(data, allow_nan=True)
     n_timesteps = check_positive_int(n_timesteps, "n_timesteps")
     n_horizon = check_positive_int(n_horizon, "n_horizon")
     n_rows = arr.shape[0]
@@ -115,10 +120,12 @@ def calibration_split(
     Parameters
     ----------
     series : numpy.ndarray, pandas.Series or DataFrame, shape (n_rows, ...)
-        Normal data in time order (rows are time steps).
-    calibration_fraction : float in (0, 1)
+        Normal data in time order (rows are time steps). A pandas object on a datetime or
+        numeric index must have it increasing and unique (a reversed or shuffled index is
+        refused: the split is by position).
+    calibration_fraction : real number in (0, 1)
         Share of the rows, at the end, that form the calibration part (rounded to whole
-        rows).
+        rows): a float, a numpy float or a ``fractions.Fraction``.
     gap : int >= 0
         Rows dropped between the two parts. Use ``n_timesteps - 1`` so that no window cut
         from ``calibration`` shares a row with a window cut from ``fit``.
@@ -134,21 +141,25 @@ def calibration_split(
         raise TypeError(
             f"series must be a numpy array, pandas Series or DataFrame; got {describe(series)}"
         )
-    if isinstance(calibration_fraction, bool) or not isinstance(calibration_fraction, float | int):
+    if series.ndim == 0:
+        raise ValueError(f"series must have one row per time step; got a 0-D array {series!r}")
+    check_time_order(series, "series")
+    if isinstance(calibration_fraction, (bool, np.bool_)) or not isinstance(
+        calibration_fraction, numbers.Real
+    ):
         raise TypeError(
-            f"calibration_fraction must be a float in (0, 1); got {calibration_fraction!r}"
+            f"calibration_fraction must be a float in (0, 1); got {describe(calibration_fraction)}"
         )
     if not 0 < calibration_fraction < 1:
         raise ValueError(f"calibration_fraction must lie in (0, 1); got {calibration_fraction}")
-    if isinstance(gap, bool) or not isinstance(gap, int | np.integer) or gap < 0:
-        raise ValueError(f"gap must be an integer >= 0; got {gap!r}")
+    gap = check_int(gap, "gap", 0)
     n_rows = len(series)
-    n_cal = math.floor(calibration_fraction * n_rows + 0.5)
+    n_cal = math.floor(float(calibration_fraction) * n_rows + 0.5)
     n_fit = n_rows - n_cal - gap
     if n_cal < 1 or n_fit < 1:
         raise ValueError(
-            f"calibration_split of {n_rows} rows with calibration_fraction="
-            f"{calibration_fraction} and gap={gap} leaves {max(n_fit, 0)} rows to fit on and "
+            f"series of {n_rows} rows, split with calibration_fraction="
+            f"{calibration_fraction} and gap={gap}, leaves {max(n_fit, 0)} rows to fit on and "
             f"{n_cal} to calibrate on; both need at least 1"
         )
     rows: Any = series.iloc if isinstance(series, (pd.Series, pd.DataFrame)) else series

@@ -649,7 +649,7 @@ print(
 # %% [markdown]
 # ## Step 7 — The NAB score of the same detections
 #
-# NAB scores a stream as an operator would feel it (`lh.nab_score`): in each labelled span only the **earliest** detection counts, weighted by a scaled sigmoid of its position (+1 at the span's start, close to 0 at its end); a span with no detection costs the false-negative weight; **every** flagged point outside the spans costs the false-positive weight, less if it falls just after a span. The raw score is normalised so that the detector that never fires scores 0 and the one that fires exactly at each span's start scores 100. Three profiles weigh the parts differently (NAB's `config/profiles.json`):
+# NAB scores a stream as an operator would feel it (`nab.score`): in each labelled span only the **earliest** detection counts, weighted by a scaled sigmoid of its position (+1 at the span's start, close to 0 at its end); a span with no detection costs the false-negative weight; **every** flagged point outside the spans costs the false-positive weight, less if it falls just after a span. The raw score is normalised so that the detector that never fires scores 0 and the one that fires exactly at each span's start scores 100. Three profiles weigh the parts differently (NAB's `config/profiles.json`). NAB wants each span's ends to be stamps of the series; the machine temperature's labels sit on its raw 5-minute clock, between our 15-minute rows, so we pass `span_ends="inside"`: a span covers the rows between its ends.
 
 # %%
 print(pd.DataFrame(nab.PROFILES).T)
@@ -657,7 +657,9 @@ print(pd.DataFrame(nab.PROFILES).T)
 rows = []
 for (name, d), flags in all_flags.items():
     for profile in nab.PROFILES:
-        result = nab.score(SERIES[name]["spans"], flags, profile=profile, probation_fraction=0.0)
+        result = nab.score(
+            SERIES[name]["spans"], flags, profile, probation_fraction=0.0, span_ends="inside"
+        )
         rows.append({"series": name, "detector": d, "profile": profile, "NAB": result.normalised})
 nab_table = pd.DataFrame(rows).pivot_table(
     index=["series", "detector"], columns="profile", values="NAB", sort=False

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
+from bad_input import junk, outcome, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -178,3 +181,71 @@ def test_verdict_matches_a_loop_and_is_antisymmetric(a, b):
 def test_verdict_refuses_empty_and_nan(a, b, match):
     with pytest.raises(ValueError, match=match):
         lh.verdict(a, b)
+
+
+# --- order, legitimate inputs and every bad input (issue 26) -------------------------------
+
+
+def test_rotations_are_in_time_order_and_any_real_threshold_is_taken():
+    backwards = pd.Series(np.arange(10.0), index=pd.date_range("2024", periods=10)[::-1])
+    with pytest.raises(ValueError, match=r"values\.index must be in time order"):
+        lh.circular_shift(backwards, 0)
+    scores = pd.Series(np.r_[np.zeros(40), np.ones(5), np.zeros(15)])
+    as_float = lh.rotation_null([(40, 44)], scores, 0.5, n_rotations=10)
+    as_fraction = lh.rotation_null([(40, 44)], scores, Fraction(1, 2), n_rotations=10)
+    assert as_fraction.event_f1 == as_float.event_f1 == 1.0
+    with pytest.raises(TypeError, match="higher_is_better must be True or False"):
+        lh.verdict([1.0], [0.5], higher_is_better="no")  # 0.2: "no" counted as True
+    with pytest.raises(ValueError, match="b must be a rectangular numeric array"):
+        lh.verdict([1.0], [[1.0, 2.0], [3.0]])
+
+
+GOOD_SCORES = pd.Series(
+    np.sin(np.arange(48) / 3) + 2, index=pd.date_range("2020", periods=48, freq="h")
+)
+GOOD = {
+    "circular_shift": (lh.circular_shift, {"values": GOOD_SCORES, "seed": 1}),
+    "rotation_null": (
+        lh.rotation_null,
+        {
+            "spans": [(GOOD_SCORES.index[3], GOOD_SCORES.index[8])],
+            "scores": GOOD_SCORES,
+            "threshold": 2.5,
+            "n_rotations": 5,
+            "min_shift": 2,
+        },
+    ),
+    "verdict": (lh.verdict, {"a": [1.0, 2.0], "b": [0.5], "higher_is_better": True}),
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: a rotation moves
+#: values of any kind; verdict compares any real numbers (inf too) in any order and shape.
+ANY_SEEDS = {"4d", "big", "bool", "f16big", "f32", "float", "i64", "inf", "neg"}
+ANY_SEEDS |= {"revseries", "tzseries", "zero"}
+ACCEPTED = {
+    "circular_shift": {
+        "values": {"carr", "f16big", "obj_arr", "sarr", "tdarr", "tzseries"},
+        "seed": {"hugeint", "i64", "zero"},
+    },
+    "rotation_null": {
+        "spans": {"emptyarr", "emptylist"},
+        "threshold": {"big", "f32", "float", "frac", "i64", "neg", "zero"},
+        "n_rotations": {"i64"},
+        "min_shift": {"None", "i64"},
+    },
+    "verdict": {"a": ANY_SEEDS, "b": ANY_SEEDS, "higher_is_better": {"bool"}},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    surprises = []
+    for name, (function, good) in GOOD.items():
+        surprises += sweep(function, good, ACCEPTED[name])
+    assert surprises == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(GOOD)), st.data())
+def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+    function, good = GOOD[name]
+    arg = data.draw(st.sampled_from(sorted(good)))
+    outcome(function, {**good, arg: data.draw(junk)})

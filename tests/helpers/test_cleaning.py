@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from bad_input import junk, outcome, sweep
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -770,3 +771,36 @@ def test_ambient_temperature_long_gaps_are_left_nan():
     a, b = rep.long_gaps[-1]
     assert (a, b) == (pd.Timestamp("2014-04-03 12:00"), pd.Timestamp("2014-04-10 14:00"))
     assert out[a:b].isna().all()
+
+
+# ============================================================================ every bad input
+# (issue 26: each argument gets every named bad value, then random ones)
+
+SWEEP_RAW = regular("2014-01-01 00:05", 200, "5min")
+SWEEP_GOOD = {
+    "raw": SWEEP_RAW,
+    "kind": "level",
+    "step": "15min",
+    "max_gap": "1h",
+    "local_tz": None,
+    "raw_label": "end",
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: None where it is
+#: the default. (The junk Series are hourly: a 15-minute step is finer than that, refused.)
+SWEEP_ACCEPTED = {
+    "step": {"None"},
+    "max_gap": {"None"},
+    "local_tz": {"None"},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    before = SWEEP_RAW.copy()
+    assert sweep(clean_series, SWEEP_GOOD, SWEEP_ACCEPTED) == []
+    assert SWEEP_RAW.equals(before)  # the raw series is never changed in place
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SWEEP_GOOD)), junk)
+def test_random_bad_values_raise_a_clear_error_or_none(arg, value):
+    outcome(clean_series, {**SWEEP_GOOD, arg: value})

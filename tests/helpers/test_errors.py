@@ -6,13 +6,18 @@ perturbation, and every bad input it must refuse.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
+from bad_input import junk, outcome, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import lstm_helpers as lh
 from lstm_helpers import (
     error_frame,
     make_forecast_windows,
@@ -103,6 +108,7 @@ def forecast_cases(draw):
     return data, yhat, n_timesteps
 
 
+@settings(max_examples=200, deadline=None)
 @given(model_arrays())
 def test_to_long_matches_the_loop_reference(array):
     got, want = to_long(array), ref_long(array)
@@ -114,6 +120,7 @@ def test_to_long_matches_the_loop_reference(array):
         assert got[col].astype(str).tolist() == want[col].astype(str).tolist()
 
 
+@settings(max_examples=200, deadline=None)
 @given(model_arrays())
 def test_long_wide_round_trip_is_lossless(array):
     wide = to_wide(to_long(array))
@@ -132,6 +139,56 @@ def test_to_long_uses_feature_names():
     assert df["label"].iloc[:4].tolist() == ["cpu_t0", "cpu_t1", "cpu_t2", "mem_t0"]
     with pytest.raises(ValueError, match="one name per feature"):
         to_long(np.zeros((2, 3, 2)), feature_names=["cpu"])
+    with pytest.raises(TypeError, match="feature_names must be a list of 2 strings"):
+        to_long(np.zeros((2, 3, 2)), feature_names="ab")  # not the names 'a' and 'b'
+    with pytest.raises(TypeError, match="feature_names must be strings"):
+        to_long(np.zeros((2, 3, 2)), feature_names=[0, 1])
+
+
+def ref_wide(df_long):
+    """Plain loops: one row per row id (sorted), one column per label in first-seen order."""
+    rows = sorted(set(df_long["row"]))
+    labels = []
+    for label in df_long["label"]:
+        if label not in labels:
+            labels.append(label)
+    cells = {}
+    for r, lab, v in zip(df_long["row"], df_long["label"], df_long["value"], strict=True):
+        cells[(r, lab)] = v
+    return [[cells[(r, lab)] for lab in labels] for r in rows], rows, [str(x) for x in labels]
+
+
+@settings(max_examples=200, deadline=None)
+@given(model_arrays(), st.randoms(use_true_random=False), st.data())
+def test_to_wide_matches_a_loop_and_refuses_a_missing_pair(array, rnd, data):
+    """Any row order and row ids; a (row, label) pair taken out is refused, never a NaN."""
+    df = to_long(array)
+    order = list(range(len(df)))
+    rnd.shuffle(order)
+    df = df.iloc[order].reset_index(drop=True)
+    df["row"] = df["row"] * data.draw(st.sampled_from([1, -3, 7]))  # any ids, any order
+    values, rows, labels = ref_wide(df)
+    wide = to_wide(df)
+    assert wide.index.tolist() == rows and wide.columns.tolist() == labels
+    np.testing.assert_array_equal(wide.to_numpy(), values)
+    if array.shape[0] > 1 and array.shape[1] * array.shape[2] > 1:  # the row and label stay
+        gone = data.draw(st.integers(0, len(df) - 1))
+        with pytest.raises(ValueError, match=r"df_long lacks 1 \(row, label\) pair"):
+            to_wide(df.drop(index=gone))
+
+
+def test_to_wide_refuses_a_missing_pair_or_a_nan_row_id():
+    df = to_long(np.arange(12.0).reshape(2, 3, 2))
+    with pytest.raises(ValueError, match=r"lacks 1 .* for row 0, e.g. label 'f0_t0'"):
+        to_wide(df.iloc[1:])  # 0.2 put a NaN in that cell
+    nan_row = df.astype({"row": float})
+    nan_row.loc[0, "row"] = np.nan
+    with pytest.raises(ValueError, match=r"df_long\['row'\] must not hold NaN"):
+        to_wide(nan_row)  # 0.2 kept a NaN row and dropped nothing
+    nan_label = df.astype({"label": object})
+    nan_label.loc[3, "label"] = None
+    with pytest.raises(ValueError, match=r"df_long\['label'\] must not hold NaN"):
+        to_wide(nan_label)
 
 
 def test_to_wide_rejects_duplicates_and_missing_columns():
@@ -144,7 +201,7 @@ def test_to_wide_rejects_duplicates_and_missing_columns():
         to_wide(df.to_numpy())
 
 
-@settings(max_examples=60)
+@settings(max_examples=200, deadline=None)
 @given(forecast_cases())
 def test_error_frame_matches_the_loop_reference(case):
     data, yhat, n_timesteps = case
@@ -281,6 +338,7 @@ def test_per_step_errors_are_absolute_and_average_over_features_only():
     assert np.count_nonzero(err) == 1
 
 
+@settings(max_examples=200, deadline=None)
 @given(
     arrays(
         np.float64,
@@ -305,8 +363,8 @@ def test_per_step_errors_match_a_loop(y):
     [
         (np.zeros((3, 4, 2)), np.zeros((3, 4, 1)), ValueError, "same shape"),
         (np.zeros(5), np.zeros(5), ValueError, "y must have shape"),
-        (np.zeros((3, 4, 2)), np.full((3, 4, 2), np.nan), ValueError, "yhat must be finite"),
-        (np.zeros((3, 4, 2)), np.full((3, 4, 2), np.inf), ValueError, "yhat must be finite"),
+        (np.full((3, 4, 2), -np.inf), np.zeros((3, 4, 2)), ValueError, "y must not hold inf"),
+        (np.zeros((3, 4, 2)), np.full((3, 4, 2), np.inf), ValueError, "yhat must not hold inf"),
         (np.zeros((0, 4, 2)), np.zeros((0, 4, 2)), ValueError, "must not be empty"),
         (np.zeros((3, 4)), np.ma.zeros((3, 4)), TypeError, "yhat must be a plain array"),
         (np.zeros((3, 4)), np.full((3, 4), "a"), TypeError, "yhat must hold numbers"),
@@ -321,3 +379,129 @@ def test_float16_inputs_are_computed_in_float64():
     y = np.full((2, 3), 60000, dtype=np.float16)
     yhat = np.full((2, 3), -60000, dtype=np.float16)
     assert np.isfinite(per_step_errors(y, yhat)).all()  # 120000 overflows float16
+
+
+# --- extreme values, order, and every bad input (issue 26) --------------------------------
+
+finite_any = st.floats(allow_nan=False, allow_infinity=False)  # 5e-324 .. 1.8e308, both signs
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)).flatmap(
+        lambda shape: st.tuples(
+            arrays(np.float64, shape, elements=finite_any),
+            arrays(np.float64, shape, elements=finite_any),
+        )
+    )
+)
+def test_per_step_errors_are_exact_at_any_scale_or_refused_beyond_float64(pair):
+    """Exact reference in fractions: a mean error that fits in float64 is given, else refused."""
+    y, yhat = pair
+    n_features = y.shape[2]
+    want = [
+        [
+            sum(abs(Fraction(y[w, t, f]) - Fraction(yhat[w, t, f])) for f in range(n_features))
+            / n_features
+            for t in range(y.shape[1])
+        ]
+        for w in range(y.shape[0])
+    ]
+    try:
+        [float(value) for row in want for value in row]
+        too_big = False
+    except OverflowError:  # the mean, rounded to float64, is beyond its range
+        too_big = True
+    if too_big:
+        with pytest.raises(ValueError, match="y and yhat differ by more than float64 can hold"):
+            per_step_errors(y, yhat)
+        return
+    got = per_step_errors(y, yhat)
+    for w, row in enumerate(want):
+        for t, value in enumerate(row):
+            assert math.isclose(got[w, t], float(value), rel_tol=1e-12, abs_tol=1e-320)
+
+
+def test_errors_near_the_float64_limit_are_computed_not_inf():
+    # 0.2: |1e308 - (-1e308)| overflowed to inf in every mean, min, max and median.
+    y = np.array([[[1e308, 0.0]]])
+    assert per_step_errors(y, -y).tolist() == [[1e308]]  # (2e308 + 0) / 2
+    with pytest.raises(ValueError, match="differ by more than float64 can hold"):
+        per_step_errors(np.array([[1e308]]), np.array([[-1e308]]))  # 2e308 itself
+    targets = np.array([[0.0, 0.0], [1.7e308, -1.7e308], [1.7e308, 1.7e308]])
+    yhat = np.array([[[0.0, 0.0]], [[0.1e308, 0.2e308]]])  # window w forecasts row w + 1
+    frame = error_frame(targets, yhat, 1)
+    for column, value in [("avg", 1.7e308), ("med", 1.7e308), ("rng", 0.0)]:
+        assert frame.loc[1, f"t0_error_{column}"] == pytest.approx(value)  # sums of 3.4e308
+    for column, value in [("avg", 1.55e308), ("med", 1.55e308), ("rng", 0.1e308)]:
+        assert frame.loc[2, f"t0_error_{column}"] == pytest.approx(value)
+    assert np.isfinite(frame.to_numpy()[1:]).all()
+    with pytest.raises(ValueError, match=r"targets and yhat differ .* row 2, feature 'f1'"):
+        error_frame(targets, np.array([[[0.0, 0.0]], [[0.0, -1.7e308]]]), 1)
+
+
+def test_error_frame_names_targets_for_duplicate_columns_and_refuses_time_disorder():
+    targets = pd.DataFrame(np.zeros((6, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError, match="targets' column names must be unique"):
+        error_frame(targets, np.zeros((6, 1, 2)), 1)  # 0.2 blamed 'feature_names'
+    backwards = pd.DataFrame(np.zeros((6, 1)), index=pd.date_range("2024", periods=6)[::-1])
+    with pytest.raises(ValueError, match=r"targets\.index must be in time order"):
+        error_frame(backwards, np.zeros((6, 1, 1)), 1)
+
+
+GOOD = {
+    "per_step_errors": (
+        per_step_errors,
+        {"y": np.ones((4, 3, 2)), "yhat": np.zeros((4, 3, 2))},
+    ),
+    "to_long": (to_long, {"array": np.ones((3, 5, 2)), "feature_names": ["a", "b"]}),
+    "to_wide": (to_wide, {"df_long": to_long(np.arange(12.0).reshape(3, 2, 2))}),
+    "error_frame": (
+        error_frame,
+        {"targets": np.ones((30, 2)), "yhat": np.zeros((26, 5, 2)), "n_timesteps": 5},
+    ),
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand.
+ACCEPTED = {
+    "per_step_errors": {},
+    "to_long": {"feature_names": {"None"}},
+    "to_wide": {},
+    "error_frame": {},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    surprises = []
+    for name, (function, good) in GOOD.items():
+        surprises += sweep(function, good, ACCEPTED[name])
+    assert surprises == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(GOOD)), st.data())
+def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+    function, good = GOOD[name]
+    arg = data.draw(st.sampled_from(sorted(good)))
+    outcome(function, {**good, arg: data.draw(junk)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 5), st.integers(1, 3), st.data())
+def test_nan_gives_nan_errors_exactly_where_it_is_used(n_windows, n_timesteps, n_features, data):
+    shape = (n_windows, n_timesteps, n_features)
+    size = n_windows * n_timesteps * n_features
+    cell = st.floats(-1e6, 1e6) | st.just(float("nan"))
+    y = np.array(data.draw(st.lists(cell, min_size=size, max_size=size)))
+    yhat = np.array(data.draw(st.lists(cell, min_size=size, max_size=size)))
+    y, yhat = y.reshape(shape), yhat.reshape(shape)
+    got = lh.per_step_errors(y, yhat)
+    for w in range(n_windows):  # the loop reference
+        for t in range(n_timesteps):
+            pairs = [(y[w, t, f], yhat[w, t, f]) for f in range(n_features)]
+            if any(math.isnan(a) or math.isnan(b) for a, b in pairs):
+                assert math.isnan(got[w, t])
+            else:
+                want = sum(abs(a - b) for a, b in pairs) / n_features
+                assert got[w, t] == pytest.approx(want, rel=1e-12, abs=1e-9)
+    with pytest.raises(ValueError, match="yhat must not hold inf"):
+        lh.per_step_errors(np.zeros((1, 2)), np.array([[0.0, np.inf]]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from bad_input import junk, outcome, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +146,85 @@ def test_bad_input_is_refused(call, exc, match):
     series, spans = series_with_spans()
     with pytest.raises(exc, match=match):
         call(series, spans)
+
+
+# ----------------------------------------------------------------------------- every bad input
+# (issue 26: each argument gets every named bad value, then random ones; a Protocol is frozen,
+# so a refused call cannot change it)
+
+
+def _sweep_setup():
+    series, spans = series_with_spans()
+    p = lh.Protocol.before_first_span(series, spans)
+    score = lh.static_zscore(series, series[p.fit])
+    good = {
+        "before_first_span": (
+            lh.Protocol.before_first_span,
+            {
+                "series": series,
+                "spans": spans,
+                "margin": "1D",
+                "calibration_fraction": 0.3,
+                "gap": 0,
+                "unlabelled_fraction": 0.5,
+                "smoothing": None,
+            },
+        ),
+        "validation_split": (p.validation_split, {"fraction": 0.2, "gap": 0}),
+        "choose": (p.choose, {"scores": {"a": score}}),
+        "flags": (p.flags, {"score": score, "smoothing": "none", "threshold_rule": np.max}),
+        "run": (p.run, {"detector": "z", "scores": score, "seed": None, "n_rotations": 20}),
+    }
+    return p, good
+
+
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: no span at all, any
+#: fraction in (0, 1) and integer >= 0 where one is asked, None where it is the default, any
+#: text as a detector's name.
+SWEEP_ACCEPTED = {
+    "before_first_span": {
+        "spans": {"emptyarr", "emptylist"},
+        "calibration_fraction": {"f32", "frac"},
+        "gap": {"i64", "zero"},
+        "unlabelled_fraction": {"f32", "frac"},
+        "smoothing": {"None"},
+    },
+    "validation_split": {"fraction": {"f32", "frac"}, "gap": {"i64", "zero"}},
+    "choose": {},
+    "flags": {},
+    "run": {"detector": {"numstr", "str"}, "seed": {"None", "i64", "zero"}, "n_rotations": {"i64"}},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    p, good = _sweep_setup()
+    surprises = []
+    for name, (function, kwargs) in good.items():
+        surprises += sweep(function, kwargs, SWEEP_ACCEPTED[name])
+    assert surprises == []
+    fresh = _sweep_setup()[0]  # nothing changed the protocol, its series included
+    assert p.series.equals(fresh.series) and p.spans == fresh.spans
+    assert p.fit.equals(fresh.fit) and p.calibration.equals(fresh.calibration)
+    assert p.test.equals(fresh.test) and p.smoothing == fresh.smoothing
+
+
+SWEEP_P, SWEEP_GOOD = _sweep_setup()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(SWEEP_GOOD)), st.data())
+def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+    function, good = SWEEP_GOOD[name]
+    arg = data.draw(st.sampled_from(sorted(good)))
+    outcome(function, {**good, arg: data.draw(junk)})
+
+
+def test_nan_scores_are_accepted_and_inf_refused():
+    p, good = _sweep_setup()
+    score = good["flags"][1]["score"].copy()
+    score.iloc[: len(p.fit) // 2] = np.nan  # no score yet
+    row = p.run("z", score, n_rotations=20)
+    assert np.isfinite(row["threshold"])
+    score.iloc[-1] = np.inf
+    with pytest.raises(ValueError, match="score must not hold inf"):
+        p.flags(score, "none")

@@ -5,13 +5,18 @@ their output at t. Offline ones are tested to look ahead, as documented."""
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from bad_input import junk, outcome, sweep
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import lstm_helpers as lh
 from lstm_helpers import (
     causal_scores,
     localise,
@@ -82,7 +87,7 @@ def test_localise_accepts_masks_and_indices():
         (np.zeros(10), ValueError, r"\(n_windows, n_timesteps\)"),
         (np.zeros((2, 3, 4, 5)), ValueError, r"shape \(2, 3, 4, 5\)"),
         (np.zeros((0, 3)), ValueError, "must not be empty"),
-        (np.full((3, 3), np.nan), ValueError, "must be finite"),
+        (np.full((3, 3), np.inf), ValueError, "must not hold inf"),
         (np.array([["a"]]), TypeError, "must hold numbers"),
     ],
 )
@@ -124,6 +129,7 @@ step_error_arrays = arrays(
 )
 
 
+@settings(max_examples=200, deadline=None)
 @given(step_error_arrays)
 def test_causal_scores_match_the_loop_reference(step_errors):
     np.testing.assert_array_equal(causal_scores(step_errors), ref_causal(step_errors))
@@ -181,6 +187,66 @@ def test_causal_scores_and_windows_to_points_can_return_series():
         causal_scores(np.ones((5, 4)), index=list(range(8)))
 
 
+def ref_windows_to_points(step_errors, how):
+    """Plain loops over the windows covering each point; the mean in exact fractions."""
+    n_windows, n_timesteps = step_errors.shape
+    out = []
+    for p in range(n_windows + n_timesteps - 1):
+        covering = [step_errors[w, p - w] for w in range(n_windows) if 0 <= p - w < n_timesteps]
+        if how == "max":
+            out.append(max(covering))
+        else:
+            out.append(float(sum(Fraction(e) for e in covering) / len(covering)))
+    return out
+
+
+finite_any = st.floats(allow_nan=False, allow_infinity=False)  # any finite float64
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 12), st.integers(1, 6)),
+        elements=st.floats(0, 1e3) | st.floats(0, allow_infinity=False),
+    ),
+    st.sampled_from(["max", "mean"]),
+)
+def test_windows_to_points_matches_a_loop_at_any_scale(step_errors, how):
+    """0.2's mean of errors near 1.8e308 overflowed to inf; the exact mean is given."""
+    got = windows_to_points(step_errors, how=how)
+    for g, w in zip(got, ref_windows_to_points(step_errors, how), strict=True):
+        assert math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-320)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 15), st.integers(1, 6)), elements=st.floats(0, 9)),
+    st.data(),
+)
+def test_localise_matches_a_loop(step_errors, data):
+    n_windows, n_timesteps = step_errors.shape
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=n_windows, max_size=n_windows)))
+    want = set()
+    for w in range(n_windows):
+        if mask[w]:  # the first step with the window's largest error
+            best = max(range(n_timesteps), key=lambda t, w=w: (step_errors[w, t], -t))
+            want.add(w + best)
+    assert localise(step_errors, mask).tolist() == sorted(want)
+    assert localise(step_errors, np.flatnonzero(mask)).tolist() == sorted(want)
+
+
+def test_a_point_index_out_of_time_order_is_refused():
+    times = pd.date_range("2024-01-01", periods=8, freq="h")
+    for function in (causal_scores, windows_to_points):
+        with pytest.raises(ValueError, match=r"index must be in time order"):
+            function(np.ones((5, 4)), index=times[::-1])
+        with pytest.raises(ValueError, match="index must have unique labels"):
+            function(np.ones((5, 4)), index=times[[0, 1, 2, 3, 4, 5, 6, 6]])
+    with pytest.raises(TypeError, match="flagged must be a boolean mask or integer indices"):
+        localise(np.ones((5, 4)), np.array([1, 2], dtype="timedelta64[s]"))
+
+
 # --- smooth ---------------------------------------------------------------------------
 
 
@@ -192,6 +258,7 @@ def ref_smooth(scores, length):
     return np.array(out)
 
 
+@settings(max_examples=200, deadline=None)
 @given(
     arrays(np.float64, st.integers(1, 40), elements=st.floats(0, 100) | st.just(np.nan)),
     st.integers(1, 8),
@@ -200,15 +267,18 @@ def test_smooth_matches_the_loop_reference(scores, length):
     np.testing.assert_allclose(smooth(scores, length), ref_smooth(scores, length), atol=1e-9)
 
 
+@settings(max_examples=200, deadline=None)
 @given(
-    arrays(np.float64, st.integers(2, 40), elements=st.floats(0, 100)),
+    arrays(np.float64, st.integers(2, 40), elements=st.floats(0, 100) | finite_any),
     st.integers(1, 8),
     st.data(),
 )
 def test_smooth_is_causal(scores, length, data):
+    """At any scale: changing the future (even to values near the float64 limit) never moves
+    a past score, not even in its last bit."""
     t = data.draw(st.integers(0, len(scores) - 1))
     future = scores.copy()
-    future[t + 1 :] = data.draw(st.floats(1e3, 1e6))
+    future[t + 1 :] = data.draw(st.floats(1e3, 1e6) | finite_any)
     np.testing.assert_array_equal(smooth(scores, length)[: t + 1], smooth(future, length)[: t + 1])
 
 
@@ -225,6 +295,85 @@ def test_smooth_keeps_a_series_and_refuses_bad_input():
         smooth(np.zeros((2, 2)), 1)
 
 
+def ref_exact_smooth(scores, length):
+    """The trailing mean in exact fractions, rounded once (None where undefined)."""
+    out = []
+    for p in range(len(scores)):
+        past = scores[max(p - length + 1, 0) : p + 1]
+        if p < length - 1 or np.isnan(past).any():
+            out.append(None)
+        else:
+            out.append(float(sum(Fraction(x) for x in past) / length))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, st.integers(1, 30), elements=finite_any | st.just(np.nan)),
+    st.integers(1, 6),
+)
+def test_smooth_is_right_at_any_scale(scores, length):
+    """0.2 turned every score after a sum near 1.8e308 into NaN (pandas' running sum)."""
+    got = smooth(scores, length)
+    for g, w in zip(got, ref_exact_smooth(scores, length), strict=True):
+        assert (w is None and np.isnan(g)) or math.isclose(g, w, rel_tol=1e-9, abs_tol=1e-300)
+
+
+def test_smooth_of_huge_scores_is_not_nan_and_refuses_a_reversed_index():
+    out = smooth(np.array([1e308, 1e308, 1.0, 2.0, 3.0]), 2)
+    np.testing.assert_array_equal(out, [np.nan, 1e308, 5e307, 1.5, 2.5])
+    backwards = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024", periods=3)[::-1])
+    with pytest.raises(ValueError, match=r"scores\.index must be in time order"):
+        smooth(backwards, 2)  # 0.2 averaged by position, backwards in time
+    assert np.isnan(smooth(np.arange(3.0), 10**18)).all()  # longer than the scores
+
+
+GOOD = {
+    "causal_scores": (causal_scores, {"step_errors": np.ones((10, 4)), "index": pd.RangeIndex(13)}),
+    "windows_to_points": (
+        windows_to_points,
+        {"step_errors": np.ones((10, 4)), "how": "max", "index": pd.RangeIndex(13)},
+    ),
+    "localise": (localise, {"step_errors": np.ones((10, 4)), "flagged": np.array([1, 3])}),
+    "smooth": (smooth, {"scores": np.arange(48.0), "length": 3}),
+    "mean_std_threshold": (mean_std_threshold, {"scores": np.arange(48.0), "k": 2.0}),
+    "quantile_threshold": (quantile_threshold, {"scores": np.arange(48.0), "q": 0.9}),
+    "max_threshold": (max_threshold, {"scores": np.arange(48.0)}),
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: thresholds ignore
+#: order and NaN (no score yet); k may be any finite real; no flagged window is no flag.
+ACCEPTED = {
+    "causal_scores": {"index": {"None"}},
+    "windows_to_points": {"index": {"None"}},
+    "localise": {"flagged": {"emptyarr", "emptylist"}},
+    "smooth": {"scores": {"f16big", "nanlist", "tzseries"}, "length": {"i64"}},
+    "mean_std_threshold": {
+        "scores": {"f16big", "nanlist", "revseries", "tzseries"},
+        "k": {"f32", "float", "frac", "i64", "neg", "zero"},  # 1e308 * std overflows
+    },
+    "quantile_threshold": {
+        "scores": {"f16big", "nanlist", "revseries", "tzseries"},
+        "q": {"f32", "frac", "zero"},
+    },
+    "max_threshold": {"scores": {"f16big", "nanlist", "revseries", "tzseries"}},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    surprises = []
+    for name, (function, good) in GOOD.items():
+        surprises += sweep(function, good, ACCEPTED[name])
+    assert surprises == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(GOOD)), st.data())
+def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+    function, good = GOOD[name]
+    arg = data.draw(st.sampled_from(sorted(good)))
+    outcome(function, {**good, arg: data.draw(junk)})
+
+
 # -------------------- Thresholds: mean + k std, quantile and max of calibration scores.
 
 
@@ -237,6 +386,7 @@ def test_thresholds():
     assert max_threshold(scores) == 4.0
 
 
+@settings(max_examples=200, deadline=None)
 @given(arrays(np.float64, st.integers(1, 50), elements=st.floats(-1e3, 1e3)), st.floats(-5, 5))
 def test_mean_std_threshold_matches_a_loop(scores, k):
     mean = sum(scores) / len(scores)
@@ -258,6 +408,87 @@ def test_nan_scores_are_points_without_a_score_and_are_ignored():
 def test_float16_scores_do_not_overflow():
     scores = np.full(1000, 60000, dtype=np.float16)
     assert mean_std_threshold(scores, k=2) == pytest.approx(60000)
+
+
+def exact_mean_std(values):
+    """Mean and population std in exact fractions (the std as a Fraction of its float)."""
+    xs = [Fraction(x) for x in values]
+    mean = sum(xs) / len(xs)
+    var = sum((x - mean) ** 2 for x in xs) / len(xs)
+    if var == 0:
+        return mean, Fraction(0)
+    e = (var.numerator.bit_length() - var.denominator.bit_length()) // 2  # var / 4**e ~ 1
+    return mean, Fraction(math.sqrt(float(var / Fraction(4) ** e))) * Fraction(2) ** e
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, st.integers(1, 20), elements=finite_any | st.floats(-1e3, 1e3)),
+    st.floats(-5, 5) | st.fractions(-5, 5, max_denominator=7) | st.integers(-3, 3),
+)
+def test_mean_std_threshold_is_exact_at_any_scale_for_any_real_k(scores, k):
+    """Squares of 1e200 overflow, of 1e-200 underflow: scaled first, so neither matters."""
+    mean, std = exact_mean_std(scores)
+    exact = mean + Fraction(k) * std
+    try:
+        want = float(exact)
+    except OverflowError:  # mean + k std is beyond float64
+        with pytest.raises(ValueError, match="mean \\+ k \\* std does not fit in float64"):
+            mean_std_threshold(scores, k)
+        return
+    got = Fraction(mean_std_threshold(scores, k))
+    assert (
+        got == Fraction(want)
+        or abs(got - exact)
+        <= abs(exact) / 10**9
+        + (
+            abs(mean) + abs(Fraction(k)) * std  # cancellation: relative to the terms
+        )
+        / 10**12
+    )
+    assert max_threshold(scores) == max(scores)
+
+
+def ref_quantile(values, q):
+    """numpy's default ("linear"): between the sorted values around position q (n - 1)."""
+    xs = sorted(Fraction(x) for x in values)
+    h = Fraction(q) * (len(xs) - 1)
+    lo = math.floor(h)
+    hi = min(lo + 1, len(xs) - 1)
+    return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, st.integers(1, 20), elements=finite_any | st.just(np.nan)).filter(
+        lambda a: not np.isnan(a).all()
+    ),
+    st.floats(0, 1),
+)
+def test_quantile_threshold_matches_a_loop_at_any_scale(scores, q):
+    """0.2 gave -inf for the median of [-1.7e308, 1.7e308] (true value 0)."""
+    want = ref_quantile(scores[~np.isnan(scores)], q)
+    span = float(np.nanmax(np.abs(scores)))
+    assert math.isclose(quantile_threshold(scores, q), want, rel_tol=1e-9, abs_tol=1e-15 * span)
+
+
+@pytest.mark.parametrize(
+    ("scores", "k", "want"),
+    [
+        ([1e200, 0.0, 0.0], 2, 1.2761423749153967e200),  # 0.2: inf
+        ([1e-200, 0.0, 0.0], 2, 1.2761423749153967e-200),  # 0.2: 3.3e-201
+        ([1.0, 2.0, 3.0], Fraction(1, 2), 2 + 0.5 * math.sqrt(2 / 3)),  # 0.2: TypeError
+        ([1.0, 2.0, 3.0], np.float32(0.5), 2 + 0.5 * math.sqrt(2 / 3)),
+    ],
+)
+def test_mean_std_threshold_examples_of_the_issue(scores, k, want):
+    assert mean_std_threshold(scores, k) == pytest.approx(want, rel=1e-14)
+
+
+def test_threshold_beyond_float64_is_refused_and_the_median_of_extremes_is_zero():
+    with pytest.raises(ValueError, match="does not fit in float64"):
+        mean_std_threshold([1.7e308, -1.7e308], 2)
+    assert quantile_threshold([-1.7e308, 1.7e308], 0.5) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -526,3 +757,47 @@ def test_pot_refuses_excesses_that_are_all_equal():
     scores = np.concatenate([np.zeros(900), np.full(100, 5.0)])  # ties above the 0.8-quantile
     with pytest.raises(ValueError, match="all equal"):
         tail_threshold(scores, 0.999, method="pot", initial_q=0.85)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 4), st.data())
+def test_nan_window_errors_pass_through_causal_scores_and_are_left_out_of_points(
+    n_windows, n_timesteps, data
+):
+    """A window that held a missing value has NaN errors (its model output is NaN)."""
+    errors = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.floats(0, 1e6), min_size=n_timesteps, max_size=n_timesteps),
+                min_size=n_windows,
+                max_size=n_windows,
+            )
+        )
+    )
+    missing = data.draw(st.lists(st.booleans(), min_size=n_windows, max_size=n_windows))
+    errors[np.array(missing, dtype=bool)] = np.nan
+    n_points = n_windows + n_timesteps - 1
+    causal = lh.causal_scores(errors)
+    for p in range(n_points):  # loop references
+        w = p - n_timesteps + 1
+        if w < 0:
+            assert math.isnan(causal[p])
+        else:
+            assert causal[p] == errors[w, n_timesteps - 1] or (math.isnan(causal[p]) and missing[w])
+    for how in ("max", "mean"):
+        points = lh.windows_to_points(errors, how)
+        for p in range(n_points):
+            seen = [
+                errors[w, p - w]
+                for w in range(n_windows)
+                if 0 <= p - w < n_timesteps and not missing[w]
+            ]
+            if not seen:
+                assert math.isnan(points[p])
+            elif how == "max":
+                assert points[p] == max(seen)
+            else:
+                assert points[p] == pytest.approx(sum(seen) / len(seen), rel=1e-12)
+    flagged = np.ones(n_windows, dtype=bool)
+    want = sorted({w + int(np.argmax(errors[w])) for w in range(n_windows) if not missing[w]})
+    assert lh.localise(errors, flagged).tolist() == want

@@ -11,6 +11,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import tempfile
+import zipfile
+from fractions import Fraction
+from unittest import mock
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -19,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
+from bad_input import junk, outcome, sweep
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -263,7 +268,7 @@ def test_load_names_the_file_and_the_problem(detector, tmp_path, text, match):
 def test_load_names_a_damaged_model_file(detector, tmp_path):
     streaming.save_detector(detector, tmp_path)
     (tmp_path / "model.keras").write_bytes(b"not a zip file")
-    with pytest.raises(ValueError, match=r"model\.keras could not be read as a Keras model"):
+    with pytest.raises(ValueError, match=r"model\.keras is not a Keras model file"):
         streaming.load_detector(tmp_path)
     (tmp_path / "model.keras").unlink()
     with pytest.raises(FileNotFoundError, match=r"model\.keras, which is missing"):
@@ -431,3 +436,336 @@ def test_latency_benchmark_runs_and_reports_both_loops():
     assert all(res[k] > 0 for k in ("stream_p50", "naive_p50"))
     text = streaming_latency.report(res)
     assert "PASS" in text or "MISS" in text
+
+
+# --------------------------------------------------------------------------- issue 26: loops
+
+
+def mean_model(n_timesteps: int, n_features: int, seed: int = 0) -> keras.Model:
+    """A model whose reconstruction a loop can compute: the window's mean row, through a
+    Dense layer, at every step (so the last step depends on the whole window)."""
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(n_timesteps, n_features)),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.RepeatVector(n_timesteps),
+            keras.layers.Dense(n_features),
+        ]
+    )
+
+
+MODELS = {(t, f): mean_model(t, f) for t in (1, 3) for f in (1, 2)}
+
+
+class LoopScorer:
+    """The streaming scorer as a plain loop: scaled rows since the last gap, the last T."""
+
+    def __init__(self, det: streaming.Detector):
+        self.det, self.rows = det, []
+        weights, bias = det.model.layers[-1].get_weights()
+        self.weights, self.bias = weights.astype(float), bias.astype(float)
+
+    def feed(self, row) -> float:
+        det = self.det
+        scaled = [(row[f] - det.center[f]) / det.scale[f] for f in range(det.n_features)]
+        if not all(np.isfinite(scaled)):  # a gap: warm up again
+            self.rows = []
+            return np.nan
+        self.rows = [*self.rows, scaled][-det.n_timesteps :]
+        if len(self.rows) < det.n_timesteps:
+            return np.nan
+        f_range = range(det.n_features)
+        mean = [sum(r[f] for r in self.rows) / det.n_timesteps for f in f_range]
+        recon = [sum(mean[g] * self.weights[g, f] for g in f_range) + self.bias[f] for f in f_range]
+        return sum(abs(self.rows[-1][f] - recon[f]) for f in f_range) / det.n_features
+
+
+def exact_state(scorer: streaming.StreamingScorer) -> tuple:
+    return (scorer._buffer.copy(), scorer._n_buffered, scorer._last_timestamp, scorer.n_seen)
+
+
+def same_exact_state(a: tuple, b: tuple) -> bool:
+    """Bit for bit: a refused input must leave everything exactly as it was."""
+    return np.array_equal(a[0], b[0], equal_nan=True) and a[1:] == b[1:]
+
+
+values = st.floats(-10, 10)
+
+
+@st.composite
+def operations(draw, n_features):
+    """Calls on a scorer: good rows and batches, and bad ones (refused as a whole)."""
+    row = st.lists(values, min_size=n_features, max_size=n_features)
+    kind = draw(
+        st.sampled_from(["one", "many", "nan", "huge", "short", "text", "bad_batch", "back"])
+    )
+    if kind == "one":
+        return kind, [draw(row)]
+    if kind == "many":
+        return kind, draw(st.lists(row, max_size=4))
+    rows = draw(st.lists(row, min_size=1, max_size=3))
+    where = draw(st.integers(0, len(rows) - 1))
+    if kind == "nan":
+        rows[where][draw(st.integers(0, n_features - 1))] = np.nan
+    elif kind == "huge":
+        rows[where][draw(st.integers(0, n_features - 1))] = draw(st.sampled_from([1e300, -1e39]))
+    elif kind == "short":
+        rows[where] = rows[where][:-1] if n_features > 1 else [*rows[where], 1.0]
+    elif kind == "text":
+        rows[where] = [str(v) for v in rows[where]]
+    elif kind == "bad_batch":
+        rows[where] = [np.inf] * n_features
+    return kind, rows
+
+
+def feed(scorer, rows, stamps, single):
+    """One observation through update, or a batch through update_many: their scores."""
+    if single:
+        return [scorer.update(rows[0], timestamp=stamps[0] if stamps else None).score]
+    return scorer.update_many(rows, timestamps=stamps)["score"].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(MODELS)),
+    st.sampled_from(["raise", "restart"]),
+    st.booleans(),
+    st.data(),
+)
+def test_the_scorer_matches_a_loop_and_a_refused_call_changes_nothing(shape, on_nan, stamped, data):
+    t, f = shape
+    det = streaming.Detector(MODELS[shape], t, np.zeros(f), np.full(f, 0.5), threshold=1.0)
+    scorer, loop = det.stream(on_nan=on_nan), LoopScorer(det)
+    clock, stamped_before = pd.Timestamp("2024-01-01"), False
+    for kind, rows in data.draw(st.lists(operations(f), max_size=8)):
+        before = exact_state(scorer)
+        n = len(rows)
+        stamps = None
+        if stamped:
+            step = -1 if kind == "back" else 1
+            stamps = [clock + pd.Timedelta(minutes=step * (i + 1)) for i in range(n)]
+        going_back = stamped and (n > 1 or stamped_before)  # before the last, or within
+        refused = kind in ("huge", "short", "text") or (kind == "back" and going_back)
+        refused |= kind in ("nan", "bad_batch") and on_nan == "raise"
+        single = n == 1 and data.draw(st.booleans())
+        if refused:
+            with pytest.raises((ValueError, TypeError)):
+                feed(scorer, rows, stamps, single)
+            assert same_exact_state(exact_state(scorer), before), kind
+            continue
+        got = feed(scorer, rows, stamps, single)
+        want = [loop.feed(np.asarray(row, dtype=float)) for row in rows]
+        assert close(np.array(got, dtype=float), np.array(want, dtype=float)), (got, want)
+        if stamps:
+            clock, stamped_before = stamps[-1], True
+        assert scorer.n_seen == before[3] + n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(MODELS)), st.data())
+def test_batch_scores_match_a_loop(shape, data):
+    t, f = shape
+    n = data.draw(st.integers(t, 30))
+    series = np.array(
+        data.draw(st.lists(st.lists(values, min_size=f, max_size=f), min_size=n, max_size=n))
+    )
+    center = np.array(data.draw(st.lists(values, min_size=f, max_size=f)))
+    scale = np.array(data.draw(st.lists(st.floats(0.1, 10), min_size=f, max_size=f)))
+    det = streaming.Detector(MODELS[shape], t, center, scale, threshold=1.0)
+    loop = LoopScorer(det)
+    assert close(det.batch_scores(series), np.array([loop.feed(row) for row in series]))
+
+
+def fake_save(model, path):
+    """Stands in for keras' model.save in the config properties: any valid zip file."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(MODELS)),
+    st.data(),
+    st.floats(-1e300, 1e300) | st.fractions(-5, 5, max_denominator=7),
+)
+def test_save_load_round_trip_keeps_every_field(shape, data, threshold):
+    t, f = shape
+    model = MODELS[shape]
+    center = data.draw(st.lists(st.floats(-1e300, 1e300), min_size=f, max_size=f))
+    scale = data.draw(st.lists(st.floats(1e-300, 1e300), min_size=f, max_size=f))
+    names = data.draw(
+        st.lists(st.text(min_size=1, max_size=4), min_size=f, max_size=f, unique=True)
+    )
+    det = streaming.Detector(model, t, center, scale, threshold, feature_names=names)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(type(model), "save", fake_save),
+        mock.patch.object(keras.saving, "load_model", lambda path: model),
+    ):
+        streaming.save_detector(det, folder)
+        back = streaming.load_detector(folder, n_timesteps=t, feature_names=names)
+    assert back.center.tolist() == center and back.scale.tolist() == scale
+    assert back.threshold == float(threshold) and back.feature_names == tuple(names)
+    assert (back.n_timesteps, back.n_features, back.version) == (t, f, lh.__version__)
+
+
+MUTATIONS = [
+    ("drop", "threshold"),
+    ("drop", "scaler"),
+    ("drop", "feature_names"),
+    ("set", "lstm_helpers_version", 0.3),
+    ("set", "n_timesteps", 3.0),
+    ("set", "n_timesteps", "3"),
+    ("set", "threshold", "high"),
+    ("set", "threshold", None),
+    ("set", "feature_names", ["a"]),
+    ("set", "feature_names", [1, 2]),
+    ("set", "feature_names", "ab"),
+    ("set", "n_features", 7),
+    ("set", "format_version", 2),
+    ("scaler", "center", ["a", "b"]),
+    ("scaler", "center", [0.0]),
+    ("scaler", "scale", [0.0, 0.0]),
+    ("scaler", "scale", 1.0),
+    ("text", "{not json"),
+    ("text", "[1, 2]"),
+    ("text", '{"threshold": NaN}'),
+    ("text", ""),
+    ("bytes", b"\xff\xfe\x00"),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=3))
+def test_a_damaged_detector_json_is_refused_naming_the_file(mutations):
+    model = MODELS[(3, 2)]
+    det = streaming.Detector(model, 3, [0.0, 0.0], [1.0, 1.0], 1.0)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(type(model), "save", fake_save),
+        mock.patch.object(keras.saving, "load_model", lambda path: model),
+    ):
+        path = streaming.save_detector(det, folder)
+        config, raw = json.loads(path.read_text()), None
+        for what, key, *value in mutations:
+            if what == "drop":
+                config.pop(key, None)
+            elif what == "set":
+                config[key] = value[0]
+            elif what == "scaler":
+                if isinstance(config.get("scaler"), dict):
+                    config["scaler"][key] = value[0]
+            elif what == "text":
+                raw = key.encode()
+            else:
+                raw = key
+        path.write_bytes(raw if raw is not None else json.dumps(config).encode())
+        with pytest.raises(ValueError, match=r"detector\.json"):
+            streaming.load_detector(folder)
+
+
+def test_the_issue_s_streaming_examples(detector, series):
+    # text timestamps are parsed, never compared as text
+    scorer = detector.stream()
+    scorer.update(series[0], timestamp="2020-01-01 10:00")
+    with pytest.raises(ValueError, match="timestamps must increase"):
+        scorer.update(series[1], timestamp="2020-01-01T09:00")
+    # a finite reading that overflows once scaled is refused before the buffer moves
+    before = exact_state(scorer)
+    huge = series[1].copy()
+    huge[0] = 1e300
+    with pytest.raises(ValueError, match="too large to scale"):
+        scorer.update(huge, timestamp="2020-01-01 11:00")
+    assert same_exact_state(exact_state(scorer), before)
+    assert scorer.update(series[1], timestamp="2020-01-01 11:00").timestamp.hour == 11
+    # empty batches, with or without timestamps
+    assert scorer.update_many(np.empty((0, F)), timestamps=[]).empty
+    with pytest.raises(TypeError, match="timestamps must be a list of timestamps"):
+        scorer.update_many(series[2:4], timestamps="2020-01-02")
+    # a short center is reported as center, not scale
+    with pytest.raises(ValueError, match="center must be 3 values"):
+        streaming.Detector(build_model(), T, [0.0], np.ones(F), threshold=1.0)
+    with pytest.raises(TypeError, match="feature_names must be a list of 3 strings"):
+        streaming.Detector(build_model(), T, np.zeros(F), np.ones(F), 1.0, feature_names="abc")
+    assert (
+        streaming.Detector(build_model(), T, np.zeros(F), np.ones(F), Fraction(1, 2)).threshold
+        == 0.5
+    )
+
+
+def test_the_model_s_output_is_checked(detector):
+    nan_model = keras.Sequential(
+        [keras.Input(shape=(T, F)), keras.layers.Lambda(lambda x: x / 0.0 * 0.0)]
+    )
+    det = streaming.Detector(nan_model, T, np.zeros(F), np.ones(F), threshold=1.0)
+    with pytest.raises(ValueError, match="the model returned NaN/inf for window 0"):
+        det.batch_scores(np.ones((T + 2, F)))  # 0.2: NaN scores, never flagged
+    with pytest.raises(ValueError, match="windows hold values beyond float32"):
+        detector.reconstruct(np.full((1, T, F), 1e39))
+
+
+GOOD_DET = {
+    "model": MODELS[(3, 2)],
+    "n_timesteps": 3,
+    "center": [0.0, 0.0],
+    "scale": [1.0, 1.0],
+    "threshold": 1.0,
+    "feature_names": ["a", "b"],
+    "version": "0.3.0",
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: any finite real
+#: threshold; no names (defaults); any text as a version, or none (the running one); the
+#: model's window length as a numpy integer.
+ACCEPTED_DET = {
+    "n_timesteps": {"i64"},
+    "threshold": {"big", "f32", "float", "frac", "i64", "neg", "zero"},
+    "feature_names": {"None"},
+    "version": {"None", "str", "numstr"},
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose(tmp_path):
+    surprises = sweep(streaming.Detector, GOOD_DET, ACCEPTED_DET)
+    det = streaming.Detector(**GOOD_DET)
+    surprises += sweep(det.transform, {"data": np.ones((4, 2))}, {})
+    surprises += sweep(det.reconstruct, {"windows": np.ones((4, 3, 2))}, {})
+    surprises += sweep(det.batch_scores, {"data": np.ones((4, 2))}, {})
+    surprises += sweep(streaming.StreamingScorer, {"detector": det, "on_nan": "raise"}, {})
+    errors = (TypeError, ValueError, FileNotFoundError)
+    good = {
+        "folder": tmp_path / "x",
+        "n_timesteps": None,
+        "feature_names": None,
+        "n_features": None,
+    }
+    streaming.save_detector(det, tmp_path / "x")
+    surprises += sweep(
+        streaming.load_detector,
+        good,
+        {"n_timesteps": {"None", "i64"}, "n_features": {"None"}, "feature_names": {"None"}},
+        errors,
+    )
+    assert surprises == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["update", "update_many"]),
+    st.sampled_from(["observation", "timestamp"]),
+    st.data(),
+)
+def test_random_bad_values_change_nothing_and_raise_a_clear_error(method, arg, data):
+    det = streaming.Detector(**GOOD_DET)
+    scorer = det.stream()
+    scorer.update_many(np.ones((4, 2)), timestamps=pd.date_range("2024", periods=4, freq="h"))
+    before = exact_state(scorer)
+    value = data.draw(junk)
+    if method == "update":
+        kwargs = {"observation": [1.0, 2.0], "timestamp": pd.Timestamp("2025-01-01")}
+        kwargs["observation" if arg == "observation" else "timestamp"] = value
+    else:
+        kwargs = {"observations": np.ones((2, 2)), "timestamps": pd.date_range("2025", periods=2)}
+        kwargs["observations" if arg == "observation" else "timestamps"] = value
+    if outcome(getattr(scorer, method), kwargs) == "refused":
+        assert same_exact_state(exact_state(scorer), before)

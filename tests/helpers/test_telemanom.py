@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import vendor_telemanom_errors as vendor
+from bad_input import junk, outcome, sweep
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -724,3 +725,91 @@ def test_errors_are_not_modified():
     before = err.copy()
     tm.dynamic_threshold(err)
     assert np.array_equal(err, before)
+
+
+# ----------------------------------------------------------------------------- every bad input
+# (issue 26: each argument of each function gets every named bad value, then random ones)
+
+SWEEP_ERRORS = np.abs(np.random.default_rng(1).normal(size=400)) * 0.1
+SWEEP_GOOD = {
+    "ewma": (tm.ewma, {"errors": SWEEP_ERRORS, "span": 5.0}),
+    "search_k": (
+        tm.search_k,
+        {
+            "smoothed": SWEEP_ERRORS,
+            "k_values": [2.0, 3.0],
+            "buffer": 5,
+            "max_sequences": 5,
+            "max_flagged_fraction": 0.5,
+            "drops": False,
+            "one_point_alarms": False,
+        },
+    ),
+    "prune": (
+        tm.prune,
+        {
+            "smoothed": SWEEP_ERRORS,
+            "flags": SWEEP_ERRORS > 0.2,
+            "reference": 0.1,
+            "min_decrease": 0.13,
+            "one_point_alarms": False,
+        },
+    ),
+    "windows": (
+        tm.windows,
+        {"n": 400, "history": 100, "batch": 10, "ignore_first": 0, "judge_remainder": False},
+    ),
+    "dynamic_threshold": (
+        tm.dynamic_threshold,
+        {
+            "errors": SWEEP_ERRORS,
+            "y_true": None,
+            "history": 100,
+            "batch": 10,
+            "span": 5.0,
+            "warmup": 50,
+        },
+    ),
+}
+#: Bad-input names (bad_input.JUNK) that are legitimate, reviewed by hand: any integer where
+#: a count is asked, any real where a number is, a timezone-aware Series of errors, float16
+#: errors (computed in float64), None where it is the default.
+INTS, REALS, FLAGS = {"i64", "zero"}, {"f32", "float", "frac", "i64", "zero"}, {"bool"}
+SWEEP_ACCEPTED = {
+    "ewma": {"errors": {"f16big", "tzseries"}, "span": {"big", "float", "i64"}},
+    "search_k": {
+        "smoothed": {"f16big", "tzseries"},
+        "buffer": INTS,
+        "max_sequences": INTS,
+        "max_flagged_fraction": {"f32", "frac"},
+        "drops": FLAGS,
+        "one_point_alarms": FLAGS,
+    },
+    "prune": {
+        "reference": REALS | {"None", "neg"},
+        "min_decrease": REALS | {"big"},
+        "one_point_alarms": FLAGS,
+    },
+    "windows": {"n": {"i64"}, "batch": {"i64"}, "ignore_first": INTS, "judge_remainder": FLAGS},
+    "dynamic_threshold": {
+        "y_true": {"None"},
+        "batch": {"i64"},
+        "span": {"None", "big", "float", "i64"},
+        "warmup": INTS,
+    },
+}
+
+
+def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+    surprises = []
+    for name, (function, good) in SWEEP_GOOD.items():
+        surprises += sweep(function, good, SWEEP_ACCEPTED[name])
+    assert surprises == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SWEEP_GOOD)), st.data())
+def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+    function, good = SWEEP_GOOD[name]
+    arg = data.draw(st.sampled_from(sorted(good)))
+    outcome(function, {**good, arg: data.draw(junk)})

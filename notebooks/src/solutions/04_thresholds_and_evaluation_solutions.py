@@ -130,7 +130,7 @@ for name, s in SERIES.items():
 #
 # **Starting point.** Notebook 4's Step 3 ran `telemanom.dynamic_threshold(errors, span=..., **TELEMANOM)` on the test part of the LSTM's raw errors, `SERIES["NYC taxi"]["raw_lstm"]`. Run it again for each buffer in `ex1_buffers`, everything else unchanged.
 #
-# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`nab.score(..., probation_fraction=0.0).normalised`). Which metric moves the most? The table uses the test labels, so it shows what the buffer does; it must not be how you choose the buffer (that would be tuning on test labels): argue from the sampling rate and the events' length, or use calibration data.
+# **How to check.** Build `ex1_table` with one row per buffer: the share of test points flagged, the number of alarms (`lh.event_metrics(...)["n_alarms"]`), event F1, point F1 and the standard NAB score (`nab.score(..., probation_fraction=0.0, span_ends="inside").normalised`). Which metric moves the most? The table uses the test labels, so it shows what the buffer does; it must not be how you choose the buffer (that would be tuning on test labels): argue from the sampling rate and the events' length, or use calibration data.
 
 # %% tags=["starter"]
 ex1_buffers = [1, 10, 100]
@@ -157,7 +157,7 @@ for ex1_buffer in ex1_buffers:
         "event F1": ex1_events["f1"],
         "point F1": lh.point_metrics(ex1_series["truth"][ex1_flags.index], ex1_flags)["f1"],
         "NAB standard": nab.score(
-            ex1_series["spans"], ex1_flags, probation_fraction=0.0
+            ex1_series["spans"], ex1_flags, probation_fraction=0.0, span_ends="inside"
         ).normalised,
     }
 ex1_table = pd.DataFrame.from_dict(ex1_rows, orient="index").rename_axis("error buffer")
@@ -311,7 +311,7 @@ assert (ex3_all["best point-adjusted F1"] >= ex3_all["best F1"]).all()
 #
 # **Goal.** See whether the NAB profiles prefer different thresholds, and what it costs to choose the threshold with the test labels.
 #
-# **Starting point.** The machine temperature's LSTM scores, `SERIES["machine temperature"]["scores"]["LSTM"]`. For each `k` in `ex4_ks`, set the threshold at mean + k·std of the calibration scores, flag the test part, and score it with `lh.nab_score` under each profile of `nab.PROFILES` (`probation_fraction=0.0`).
+# **Starting point.** The machine temperature's LSTM scores, `SERIES["machine temperature"]["scores"]["LSTM"]`. For each `k` in `ex4_ks`, set the threshold at mean + k·std of the calibration scores, flag the test part, and score it with `nab.score` under each profile of `nab.PROFILES` (`probation_fraction=0.0, span_ends="inside"`, as in Step 7).
 #
 # **How to check.** `ex4_table` has one row per k and one column per profile (normalised NAB scores). Which k does each profile prefer? If you reported each profile's best score, what would you be doing that NAB's own optimiser also does?
 
@@ -335,6 +335,7 @@ ex4_table = pd.DataFrame(
                 ex4_test > lh.mean_std_threshold(ex4_cal, k=k),
                 profile=profile,
                 probation_fraction=0.0,
+                span_ends="inside",
             ).normalised
             for k in ex4_ks
         ]
