@@ -1,13 +1,16 @@
 """How the benchmarks measure: best-of timings, a budgeted child process, the floor, traced
-memory, and notebooks run in a child process. Nothing here formats or writes a report."""
+memory, notebooks run in a child process, and the Keras parts (training, streaming) run once
+per installed backend, each in its own process. Nothing here formats or writes a report."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import multiprocessing as mp
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -117,15 +120,103 @@ def bench_scaling(sizes, run: Callable[[Any], object], make: Callable[[int], Any
     return {"rows": rows, "slope_time": slope_t, "slope_memory": slope_m}
 
 
-def _nbrun(arg: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run(
-        [sys.executable, "-m", "benchmarks.nbrun", arg],
+# --------------------------------------------------------------------------- backends
+
+#: Keras backends in the order they are measured; TensorFlow, the default, comes first.
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def installed_backends() -> list[str]:
+    """The Keras backends whose framework is installed here (TensorFlow always is)."""
+    return [b for b in BACKENDS if b == "tensorflow" or importlib.util.find_spec(b) is not None]
+
+
+def run_on_backend(module: str, backend: str, args: list[str]) -> dict[str, Any]:
+    """``python -m <module> <args>`` with ``KERAS_BACKEND=<backend>`` in a child process (a
+    process can load only one backend); the JSON of its last line, or ``{"error": ...}``."""
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env=env,
     )
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or not lines:
+        return {"error": (out.stderr or out.stdout)[-2000:]}
+    return json.loads(lines[-1])
+
+
+def bench_training(quick: bool = False) -> dict[str, Any]:
+    """Seconds per epoch of the notebooks' models on each installed backend, and each
+    setting's time relative to TensorFlow's defaults in the same run (``time_ratio``)."""
+    rows, versions, failed = [], {}, {}
+    for backend in installed_backends():
+        res = run_on_backend("benchmarks.training", backend, ["--quick"] if quick else [])
+        if "error" in res:
+            failed[backend] = res["error"]
+            print(f"  {backend}: FAILED\n{res['error']}", flush=True)
+            continue
+        versions[backend] = res["versions"]
+        rows += res["rows"]
+    base = {
+        r["model"]: r["epoch_s"]
+        for r in rows
+        if r["backend"] == "tensorflow" and r["setting"] == "defaults"
+    }
+    for r in rows:
+        r["time_ratio"] = r["epoch_s"] / base[r["model"]] if r["model"] in base else None
+        ratio = "" if r["time_ratio"] is None else f", {r['time_ratio']:.2f} x TF defaults"
+        print(
+            f"  {r['backend']:10s} {r['model']:11s} {r['setting']:16s} first epoch "
+            f"{r['first_epoch_s']:.2f} s, then {r['epoch_s']:.3f} s/epoch{ratio}",
+            flush=True,
+        )
+    return {"rows": rows, "versions": versions, "failed": failed}
+
+
+def bench_streaming(quick: bool = False) -> dict[str, Any]:
+    """Streaming latency (benchmarks/streaming_latency.py) on each installed backend."""
+    by_backend, failed = {}, {}
+    for backend in installed_backends():
+        res = run_on_backend(
+            "benchmarks.streaming_latency", backend, ["--json", *(["--quick"] if quick else [])]
+        )
+        if "error" in res:
+            failed[backend] = res["error"]
+            print(f"  {backend}: FAILED\n{res['error']}", flush=True)
+            continue
+        by_backend[backend] = res
+        print(
+            f"  {backend:10s} stream p50 {res['stream_p50']:.3f} ms, p99 {res['stream_p99']:.3f} "
+            f"ms; model.predict per point p50 {res['naive_p50']:.2f} ms "
+            f"({res['ratio_p50']:.0f}x)",
+            flush=True,
+        )
+    return {"by_backend": by_backend, "failed": failed}
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _nbrun(arg: str) -> subprocess.CompletedProcess:
+    # The saved outputs and the README's run times are TensorFlow's, the default backend.
+    # Cold: every run gets an empty cache of finished fits (lh.fit_restarts trains them all).
+    with tempfile.TemporaryDirectory(prefix="bench-models-") as cache:
+        env = dict(
+            os.environ,
+            TF_CPP_MIN_LOG_LEVEL="3",
+            KERAS_BACKEND="tensorflow",
+            LSTM_HELPERS_MODEL_CACHE=cache,
+        )
+        return subprocess.run(
+            [sys.executable, "-m", "benchmarks.nbrun", arg],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
 
 
 def bench_notebooks(paths: list[Path]) -> dict[str, Any]:
@@ -150,4 +241,4 @@ def bench_notebooks(paths: list[Path]) -> dict[str, Any]:
         res = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append({"notebook": rel, **res})
         print(f"  {rel}: {res['seconds']:.1f} s, peak {res['peak_rss_mb']:.0f} MB", flush=True)
-    return {"floor": tf_floor, "rows": rows}
+    return {"floor": tf_floor, "rows": rows, "backend": "tensorflow"}

@@ -1,5 +1,5 @@
-"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; streaming
-latency; notebooks.
+"""Benchmark harness: helpers vs walkthrough-style code vs a memory floor; scaling; training
+speed and streaming latency on each installed Keras backend; notebooks.
 
 Every figure is measured in the same run, on the same machine, and reported as ratios,
 because the machines this runs on are shared and noisy. Nothing here asserts a time:
@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from . import cases, measure, report
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("helpers", "scaling", "streaming", "notebooks")
+PARTS = ("helpers", "scaling", "training", "streaming", "notebooks")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only or PARTS)
     if args.skip_notebooks or args.quick:
         parts.discard("notebooks")
+    if args.quick and not args.only:  # one child process per backend each: ask with --only
+        parts -= {"training", "streaming"}
 
     # results.json keeps every part's last figures, so that one part can be re-measured
     # alone (`--only notebooks`) and the report still shows the others. Ratios always
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     store = args.out / "results.json"
     results = {} if args.quick or not store.exists() else json.loads(store.read_text())
     today = dt.date.today().isoformat()
-    stamp = {"measured": today, "machine": report.machine()}
+    # The load average at the start says how busy the (shared) machine was: compare ratios.
+    stamp = {"measured": today, "machine": report.machine(), "load": os.getloadavg()[0]}
     if "helpers" in parts:
         print("helpers against walkthrough-style code:", flush=True)
         sizes = cases.QUICK_SIZES if args.quick else cases.SIZES
@@ -64,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         if kept:  # the other cases' rows, from their own run: say when that was
             stamp = {**stamp, "measured": f"{old['measured']}; {', '.join(args.case)} {today}"}
         results["helpers"] = {**stamp, "budget_s": budget, "rows": kept + rows}
-        stamp = {"measured": today, "machine": stamp["machine"]}
+        stamp = {"measured": today, "machine": stamp["machine"], "load": stamp["load"]}
     if "scaling" in parts:
         print("scaling of error_frame:", flush=True)
         sizes = cases.QUICK_SCALING_SIZES if args.quick else cases.SCALING_SIZES
@@ -72,15 +76,23 @@ def main(argv: list[str] | None = None) -> int:
             **stamp,
             **measure.bench_scaling(sizes, cases.scaling_run, cases.make_inputs),
         }
+    if "training" in parts:
+        backends = ", ".join(measure.installed_backends())
+        print(f"training seconds per epoch, one process per backend ({backends}):", flush=True)
+        results["training"] = {**stamp, **measure.bench_training(quick=args.quick)}
     if "streaming" in parts:
         print(
-            "streaming latency (streaming.StreamingScorer against model.predict per point):",
+            "streaming latency (streaming.StreamingScorer against model.predict per point), "
+            "one process per backend:",
             flush=True,
         )
-        from . import streaming_latency  # imports TensorFlow: only when this part runs
-
-        quick = {"n_stream": 50, "n_naive": 5, "n_warmup": 2} if args.quick else {}
-        results["streaming"] = {**stamp, **streaming_latency.run(**quick)}
+        by_backend = measure.bench_streaming(quick=args.quick)
+        # The top-level figures are TensorFlow's, the default backend's (as before 0.3).
+        results["streaming"] = {
+            **stamp,
+            **by_backend["by_backend"].get("tensorflow", {}),
+            **by_backend,
+        }
     if "notebooks" in parts:
         print("notebooks:", flush=True)
         paths = cases.tutorial_notebooks() + cases.solution_notebooks()

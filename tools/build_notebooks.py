@@ -15,8 +15,11 @@ For each source the build
 3. executes the notebook top to bottom in a fresh ``python3`` kernel, from the notebook's
    own folder (the environment, e.g. ``LSTM_HELPERS_DATA``, is passed through);
 4. writes the ``.ipynb`` with only the metadata a reader needs (cell ids from the cell's
-   content, no timings, no Python patch version, no TensorFlow C++ log lines), so rebuilding
-   gives small diffs. A cell that raises stops the build, and nothing is written.
+   content, no timings, no Python patch version), so rebuilding gives small diffs. Outputs
+   are saved as the kernel printed them, exactly what a learner sees: nothing is filtered
+   (TensorFlow's C++ start-up lines are silenced in the notebooks themselves, and
+   tests/project/test_tf_log_lines.py fails on any that reach a saved output). A cell that
+   raises stops the build, and nothing is written.
 
     python tools/build_notebooks.py                      # build every notebook (make notebooks)
     python tools/build_notebooks.py 01                   # notebooks/01_*.ipynb only
@@ -60,16 +63,6 @@ LANGUAGE_INFO = {  # what the kernel reports, without its patch version
     "pygments_lexer": "ipython3",
 }
 SOURCE_FORMAT = "py:percent"
-# TensorFlow's C++ info and warning log lines (absl/glog format, with a timestamp and a
-# thread id), which reach the notebook through the kernel's stderr on some set-ups. They
-# are the start-up chatter the notebooks ask to hide; errors (E, F lines) stay.
-CPP_LOG = re.compile(
-    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
-    r"STDERR|[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./-]+:\d+\] .*)\n?",
-    re.M,
-)
-
-
 # --- where things are --------------------------------------------------------------------
 
 
@@ -275,27 +268,18 @@ def render(source: Path, root: Path = ROOT) -> nbformat.NotebookNode:
 
 
 def tidy(nb: nbformat.NotebookNode) -> None:
-    """Keep only what a reader needs: tags, a fixed kernelspec, ids from each cell's content."""
+    """Keep only what a reader needs: tags, a fixed kernelspec, ids from each cell's content.
+    Outputs are kept as they are."""
     nb.metadata = nbformat.NotebookNode(
         kernelspec=dict(KERNELSPEC), language_info=dict(LANGUAGE_INFO)
     )
     seen: dict[str, int] = {}
     for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [out for out in map(_quiet, cell.outputs) if out is not None]
         kept = tags(cell)
         cell.metadata = nbformat.NotebookNode({"tags": kept} if kept else {})
         digest = hashlib.sha1(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:8]
         seen[digest] = seen.get(digest, 0) + 1
         cell.id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
-
-
-def _quiet(output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
-    """``output`` without TensorFlow's C++ log lines; None when nothing else is left."""
-    if output.get("output_type") != "stream" or output.get("name") != "stderr":
-        return output
-    output.text = CPP_LOG.sub("", output.text)
-    return output if output.text else None
 
 
 # --- build and check ---------------------------------------------------------------------

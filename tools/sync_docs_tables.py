@@ -54,17 +54,54 @@ def rows(root: Path) -> tuple[list[dict], list[str]]:
     return out, problems
 
 
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+
+
+def _span(values: list[float]) -> str:
+    low, high = f"{min(values):.2f}", f"{max(values):.2f}"
+    return low if low == high else f"{low}–{high}"
+
+
 def footer(root: Path) -> str:
+    """Where, when and on which Keras backend the run times were measured; and, when
+    ``make bench`` measured other backends' training speed, how they compare."""
     results_path = root / "benchmarks" / "results.json"
     results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
     part = results.get("notebooks")
     if not part:
         return "Not measured yet: run `make bench`."
-    return (
-        f"Measured by `make bench` on {part['measured']}, on {part['machine'].split(';')[0]}: "
-        "each notebook run headless from a fresh kernel, TensorFlow import included; "
-        "memory is the kernel's peak resident set."
+    backend = part.get("backend", "tensorflow")  # results before 0.3 were all TensorFlow's
+    default = " (the default)" if backend == "tensorflow" else ""
+    text = (
+        f"Measured by `make bench` on {part['measured']}, on {part['machine'].split(';')[0]}, "
+        f"with Keras's {BACKEND_NAMES.get(backend, backend)} backend{default}: each notebook "
+        "run headless from a fresh kernel, TensorFlow import included; memory is the "
+        "kernel's peak resident set."
     )
+    rows = results.get("training", {}).get("rows", []) if backend == "tensorflow" else []
+    first = {
+        r["model"]: r["first_epoch_s"]
+        for r in rows
+        if r["backend"] == backend and r["setting"] == "defaults"
+    }
+    ratios: dict[str, list[float]] = {}  # time per epoch relative to TensorFlow's defaults
+    firsts: dict[str, list[float]] = {}  # the first epoch (compiling included), likewise
+    for row in rows:
+        if row["backend"] != backend and row["setting"] == "defaults" and row["time_ratio"]:
+            ratios.setdefault(row["backend"], []).append(row["time_ratio"])
+            if row["model"] in first:
+                firsts.setdefault(row["backend"], []).append(
+                    row["first_epoch_s"] / first[row["model"]]
+                )
+    for other, values in ratios.items():
+        text += (
+            f" On {BACKEND_NAMES.get(other, other)}, the notebooks' models train in "
+            f"{_span(values)} of {BACKEND_NAMES.get(backend, backend)}'s time per epoch"
+        )
+        if firsts.get(other):
+            text += f", after a first epoch (compiling) {_span(firsts[other])} times as long"
+        text += " (`benchmarks/results.md`)."
+    return text
 
 
 def readme_table(table_rows: list[dict], foot: str) -> str:

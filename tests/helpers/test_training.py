@@ -30,6 +30,13 @@ def linear(init: float = 0.0, lr: float = 0.05, optimizer=None):
     return model
 
 
+@pytest.fixture(autouse=True)
+def no_model_cache(monkeypatch):
+    """These tests count fits and read what a fit prints: a cache of finished fits (``make``
+    exports ``LSTM_HELPERS_MODEL_CACHE``) would skip both. Tests of the cache pass their own."""
+    monkeypatch.delenv(tr.CACHE_VARIABLE, raising=False)
+
+
 def kernel(model) -> np.ndarray:
     return np.ravel(keras.ops.convert_to_numpy(model.weights[0]))
 

@@ -6,7 +6,7 @@ is third-party unless it is in the standard library (``sys.stdlib_module_names``
 (lstm_helpers, tools, benchmarks, tests, and the modules inside those folders, which tools
 and tests import by file name). What the package and the notebooks import must be pinned
 in ``[project] dependencies`` (Binder and Colab install only those); tests, tools and
-benchmarks may also use the ``test`` extra.
+benchmarks may also use the optional extras (``test``, ``jax``).
 """
 
 from __future__ import annotations
@@ -98,11 +98,12 @@ def distributions(import_name: str) -> set[str]:
 
 
 def pins(root: Path) -> tuple[set[str], set[str]]:
-    """Normalised names pinned in ``[project] dependencies`` and in the ``test`` extra."""
+    """Normalised names pinned in ``[project] dependencies`` and in the optional extras."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = {_normal(Requirement(r).name) for r in project["dependencies"]}
-    test = {_normal(Requirement(r).name) for r in project["optional-dependencies"]["test"]}
-    return runtime, test
+    extras = project.get("optional-dependencies", {}).values()
+    optional = {_normal(Requirement(r).name) for lines in extras for r in lines}
+    return runtime, optional
 
 
 def unpinned_imports(root: Path) -> list[str]:
@@ -135,6 +136,8 @@ def unused_pins(root: Path) -> list[str]:
 USED_WITHOUT_IMPORT = {
     "tensorflow": "Keras's backend (import keras); imported as tensorflow where needed",
     "tensorflow-cpu": "the same backend, CPU-only wheel on Linux x86_64",
+    "jax": "Keras's optional JAX backend (KERAS_BACKEND=jax), loaded by keras itself",
+    "jaxlib": "JAX's compiled runtime, loaded by jax",
     "jupyterlab": "the notebook interface (make lab, the browser test)",
     "ipykernel": "the kernel every notebook runs on",
     "nbmake": "pytest --nbmake in make test",
@@ -156,7 +159,10 @@ def test_every_pin_is_used(root):
 
 def test_every_pin_has_a_one_line_reason(root):
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    for block in re.findall(r"^(?:dependencies|test) = \[\n(.*?)^\]", text, re.S | re.M):
+    project = text[text.index("\n[project]") : text.index("\n[tool.")]  # pins and extras
+    blocks = re.findall(r"^[\w-]+ = \[\n(.*?)^\]", project, re.S | re.M)
+    assert len(blocks) >= 3, "dependencies and the extras (jax, test) not found"
+    for block in blocks:
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         for before, line in zip(["", *lines], lines, strict=False):
             if line.startswith('"'):

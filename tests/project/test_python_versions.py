@@ -1,8 +1,8 @@
 """Every Python version that ``requires-python`` promises can install every pin from wheels.
 
 For each Python minor version in the range and each target platform (Linux x86_64 with
-glibc 2.28, macOS 14 on Apple Silicon), pip resolves the full pinned set (runtime and test
-extra, with their dependencies) with ``--dry-run --only-binary=:all:``: a pin, or any
+glibc 2.28, macOS 14 on Apple Silicon), pip resolves the full pinned set (runtime and every
+extra, jax and test, with their dependencies) with ``--dry-run --only-binary=:all:``: a pin, or any
 dependency of one, without a wheel for that Python and platform fails.
 
 pip's ``--platform`` and ``--python-version`` choose wheels but do not change how
@@ -56,6 +56,14 @@ PLATFORMS = {
 
 def _project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def every_pin(project: dict) -> list[str]:
+    """The runtime pins and those of every extra."""
+    lines = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        lines += extra
+    return lines
 
 
 def supported_pythons(requires_python: str) -> list[str]:
@@ -129,8 +137,7 @@ def test_the_range_is_read_with_its_upper_bound():
 
 
 def test_markers_are_evaluated_for_the_target_not_for_this_python():
-    lines = _project()["dependencies"] + _project()["optional-dependencies"]["test"]
-    lines = [*lines, "tomli==2.5.0; python_version < '3.11'"]
+    lines = [*every_pin(_project()), "tomli==2.5.0; python_version < '3.11'"]
     linux = requirements_for(lines, "3.10", "linux-x86_64")
     mac = requirements_for(lines, "3.13", "macos-arm64")
     assert any(r.startswith("tensorflow-cpu==") for r in linux)
@@ -152,7 +159,8 @@ def test_a_pin_without_a_wheel_fails(tmp_path):
 @pytest.mark.parametrize("python", supported_pythons(_project()["requires-python"]))
 def test_every_pin_installs_from_wheels(python, platform, tmp_path):
     project = _project()
-    lines = project["dependencies"] + project["optional-dependencies"]["test"]
+    lines = every_pin(project)
+    assert any(line.startswith("jax==") for line in lines)
     error = pip_resolve(requirements_for(lines, python, platform), python, platform, tmp_path)
     assert error is None, (
         f"Python {python} on {platform}: the pins do not resolve from wheels, so "
