@@ -542,7 +542,7 @@ for name in SERIES:
 # 1. smooth the errors (an exponentially weighted moving average);
 # 2. move a **history** window of 2,100 errors forward in **batches** of 70: the first window judges its points from `ignore_first` on, each later one its newest batch only;
 # 3. in each window try the lines mean + k·std, k = 2.5 … 11.5, and keep the one whose flags (widened by the **error buffer**) lower the mean and std the most per flagged point and sequence;
-# 4. **prune** the new sequences whose peak stands less than 13 % above the largest unflagged error;
+# 4. **prune**: rank the new sequences by their peak, the largest unflagged error last; walking down, keep only the sequences above the last drop of at least 13 % between neighbours;
 # 5. repeat on the errors turned upside down, which flags unusually *small* errors.
 #
 # We run it with all of Telemanom's defaults (printed below) on each detector's raw test errors (the variant the protocol chose), with the standardised series as `y_true`, as Telemanom runs on a channel's test data. Each detector's flags, rotated 200 times, are its null.
@@ -638,7 +638,7 @@ for name in SERIES:
 # Earlier versions of this notebook ran a reimplementation written from Telemanom's paper. On random errors it flagged the same sequences as Telemanom's code in 2 of 137 cases. Its departures are now named arguments of `telemanom.dynamic_threshold`, each defaulting to the code's behaviour. The biggest ones:
 #
 # - **pruning** (`prune_history`): the code prunes only the new batch's sequences, cut at the batch edge, against the largest error not flagged now or before; the earlier helper pruned every sequence of the whole history by its whole peak;
-# - **the first points** (`ignore_first`, `warmup`): the code never flags the first 250 or 500 errors, because its LSTM reads 250 steps before its first forecast;
+# - **the first points** (`ignore_first`, `warmup`): the code never flags the first 250 or 500 errors of a series ("until enough history for processing", says its comment);
 # - **drops**, **one-point runs** and a **minimum error scale**: the code also flags unusually small errors, drops runs of one point, and flags nothing in a window whose errors are tiny.
 #
 # The table reruns Step 6 with some of them switched back, one at a time and all together (every row offline); the lines under it say how many results each changes and whether the LSTM's verdict against the best baseline moves.
@@ -853,7 +853,7 @@ for name in SERIES:
         )
 
 # %% [markdown]
-# **Why.** The lines above say what adjustment does: it lifts coin flips to within a few hundredths of the best detectors, squeezes every detector into a narrow band, and can change their order. The reason is the spans' length. A span holds one to two hundred points, so even a high threshold on coin flips puts a flag or two in most spans; adjustment then counts each whole span as found, while the few flags outside cost little precision (the lines below count them at the threshold that serves coin flips best). Point-adjusted F1 measures whether a detector ever fires inside a long span, which almost anything does. Report event metrics, unadjusted point metrics and PR-AUC instead, and never tune the threshold on test labels.
+# **Why.** The lines above say what adjustment does: it lifts coin flips to within a few hundredths of the best detectors, squeezes the detectors closer together, and can change their order. The reason is the spans' length. A span holds one to two hundred points, so even a high threshold on coin flips puts a flag or two in most spans; adjustment then counts each whole span as found, while the few flags outside cost little precision (the lines below count them at the threshold that serves coin flips best). Point-adjusted F1 measures whether a detector ever fires inside a long span, which almost anything does. Report event metrics, unadjusted point metrics and PR-AUC instead, and never tune the threshold on test labels.
 
 # %%
 for name in SERIES:
