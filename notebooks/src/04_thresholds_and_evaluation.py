@@ -532,7 +532,7 @@ for name in SERIES:
     print(SENTENCES[name, rule, "chance"])
 
 # %% [markdown]
-# On machine temperature, two days of calibration do not show the levels of the next ten weeks: the detectors that compare with a fixed level (static z-score, seasonal profile) flag a quarter to a third of the normal test points under either rule, far from what was promised. The taxi's five weeks of calibration keep the promises better, though not for every seed of the LSTM (the ranges above). A threshold is only as good as the normal data behind it.
+# On machine temperature, two days of calibration do not show the levels of the next ten weeks: the detectors that compare with a fixed level (static z-score, seasonal profile) flag a quarter to a third of the normal test points under either rule, far from what was promised. The taxi's five weeks of calibration keep them better; where a promise breaks, the ranges above say by how much. A threshold is only as good as the normal data behind it.
 
 # %% [markdown]
 # ## Step 6 — Telemanom's dynamic threshold, as its code runs it
