@@ -261,7 +261,7 @@ SIMPLE = {
 # - the **LSTM forecaster** reads `T` values and the calendar (hour of day as a sine and a cosine; day of week too when its training part spans two weeks) and forecasts the next value. Its error is stamped at the time it is **about**, the forecast point, and is known once that point has arrived.
 
 # %% [markdown]
-# **Training** is `lh.fit_restarts`: windows of the fit part's first 80 % (`p.validation_split()`), **early stopping** on the windows of its last 20 % (held-out normal data), the best epoch's weights restored; two **restarts** per seed, the one with the lower held-out loss kept. No label is read. The window length `T` comes from the data (Step 3), and so does the capacity (`lh.training.capacity`: units from the number of training windows, and an epoch cap that bounds the window visits per restart; the table after the learning curves shows what each LSTM got). Adam at a learning rate of 0.01, batches of 128 and a patience of 8 epochs: of the recipes measured for `lh.training` on a 2-core CPU, the one that reached a low held-out loss fastest.
+# **Training** is `lh.fit_restarts`: windows of the fit part's first 80 % (`p.validation_split()`), **early stopping** on the windows of its last 20 % (held-out normal data), the best epoch's weights restored; two **restarts** per seed, the one with the lower held-out loss kept. No label is read. The window length `T` comes from the data (Step 3), and so does the capacity (`lh.training.capacity`: units from the number of training windows, and an epoch cap that bounds the window visits per restart; "Going further" compares it with Telemanom's and Orion's). Adam at a learning rate of 0.01, batches of 128 and a patience of 8 epochs: of the recipes measured for `lh.training` on a 2-core CPU, the one that reached a low held-out loss fastest.
 
 # %% tags=["detectors"]
 VALIDATION_FRACTION = 0.2  # the end of the fit part that the LSTMs stop early on
@@ -486,41 +486,6 @@ for (s, d), group in CONVERGENCE.groupby(["series", "detector"], sort=False):
     )
 
 # %% [markdown]
-# What budget each LSTM got, beside the LSTMs of Telemanom (Hundman et al., 2018; its `config.yaml` at commit 2e6c5b6) and Orion's LSTM-DT pipeline (its NAB settings; the network is MLPrimitives' `LSTMTimeSeriesRegressor`), both forecasters built of two 80-unit LSTM layers. Ours are smaller, read shorter windows, take larger steps, and each seed gets two restarts where theirs get one fit; Orion fits its model on the whole series, labelled spans included, where ours see only what comes before the first span.
-
-# %%
-PUBLISHED = pd.DataFrame(  # as their code sets them
-    {
-        "layers x units": ["2 x 80", "2 x 80"],
-        "window": [250, 250],
-        "max epochs": [35, 35],
-        "batch": [64, 64],
-        "learning rate": [0.001, 0.001],
-        "patience": [10, 10],
-        "fits per seed": [1, 1],
-    },
-    index=["Telemanom", "Orion LSTM-DT"],
-)
-ours = {}
-for (label, detector, seed), fit in FITS.items():
-    if seed == SEEDS[0]:
-        lstm = next(layer for layer in fit.model.layers if isinstance(layer, keras.layers.LSTM))
-        epochs = [
-            f.epochs[f.best_restart] for (s, d, _), f in FITS.items() if (s, d) == (label, detector)
-        ]
-        ours[f"{detector}, {label}"] = {
-            "layers x units": f"1 x {lstm.units}",
-            "window": T[label],
-            "max epochs": fit.settings["max_epochs"],
-            "batch": fit.settings["batch_size"],
-            "learning rate": float(fit.model.optimizer.learning_rate),
-            "patience": fit.settings["patience"],
-            "fits per seed": fit.settings["restarts"],
-            "epochs run (kept)": f"{min(epochs)}-{max(epochs)}",
-        }
-pd.concat([pd.DataFrame(ours).T, PUBLISHED])
-
-# %% [markdown]
 # ## Step 7 — The results table: every detector against its own null
 #
 # How to read each column:
@@ -717,83 +682,6 @@ for sentence in SENTENCES:
     print("-", sentence)
 
 # %% [markdown]
-# ## Step 9 — What a hit really was
-#
-# A span counts as found when any alarm overlaps it, and NAB's taxi spans last days. So before crediting a detector with an event, look at what it flagged. The cell lists every alarm of the static z-score on NYC taxi's test period: when it happened, the passengers in its most extreme hour, and whether it overlaps a labelled span.
-
-# %%
-taxi = PROTOCOLS["NYC taxi"]
-static_row = results[
-    (results["series"] == "NYC taxi") & (results["detector"] == "static z-score")
-].iloc[0]
-smoothed, static_flags, static_threshold = taxi.flags(
-    SCORES["NYC taxi", "static z-score", None], static_row.smoothing
-)
-taxi_fit = taxi.series[taxi.fit]
-hour_of_week = taxi_fit.groupby(taxi_fit.index.day_of_week * 24 + taxi_fit.index.hour).median()
-
-
-def describe_alarms(flags: pd.Series, series: pd.Series, spans: list) -> pd.DataFrame:
-    """Every alarm: its start and length, its most extreme hour, what is usual then, its span."""
-    out = []
-    for alarm in lh.alarms(flags).itertuples():
-        stretch = series[alarm.start : alarm.end]
-        at = (stretch - taxi_fit.mean()).abs().idxmax()
-        overlapped = [
-            f"{a:%b %d}-{b:%b %d}" for a, b in spans if a <= alarm.end and alarm.start <= b
-        ]
-        out.append(
-            {
-                "start": alarm.start,
-                "hours": alarm.n_points,
-                "at": f"{at:%a %H:%M}",
-                "passengers": series[at],
-                "usual then": hour_of_week[at.day_of_week * 24 + at.hour],
-                "span": overlapped[0] if overlapped else "",
-            }
-        )
-    return pd.DataFrame(out)
-
-
-HITS = describe_alarms(static_flags, taxi.series, taxi.spans)
-HITS["x usual"] = HITS["passengers"] / HITS["usual then"]
-cutoff = (
-    taxi_fit.mean() - static_threshold * taxi_fit.std()
-)  # with no smoothing: flagged below this
-calibration_peak = smoothed[taxi.calibration].idxmax()
-print(
-    f"smoothing: {static_row.smoothing}; threshold {static_threshold:.3f}, set by the calibration "
-    f"part's most extreme hour, {calibration_peak:%a %d %b %H:%M} "
-    f"({taxi.series[calibration_peak]:,.0f} passengers); so every hour with fewer than "
-    f"{cutoff:,.0f} passengers is flagged, whatever the day and the hour"
-)
-HITS.round({"x usual": 2})
-
-# %%
-in_span, false_alarms = HITS[HITS["span"] != ""], HITS[HITS["span"] == ""]
-far = in_span[(in_span["x usual"] > 3) | (in_span["x usual"] < 1 / 3)]
-low = in_span[(in_span["passengers"] < cutoff) & ~in_span.index.isin(far.index)]
-print(
-    f"{len(in_span)} of its {len(HITS)} alarms overlap a span. "
-    f"{len(far)} are far from what the fit part saw at that hour of the week (over 3 times or "
-    f"under a third of its median): {listed([f'{r.at} ({r.passengers:,.0f})' for r in far.itertuples()])}. "
-    f"The other {len(low)} are hours below the cutoff: "
-    f"{listed([f'{r.at} in the {r.span} span ({r.passengers:,.0f})' for r in low.itertuples()])}; "
-    f"so are {(false_alarms['passengers'] < cutoff).sum()} of its {len(false_alarms)} false alarms."
-)
-noon = taxi.series.between_time("11:00", "14:00")  # stamped by their end: 10:00 to 14:00
-noon = noon[noon.index.day_of_week == 6]  # Sundays
-around = noon.groupby(noon.index.strftime("%b %d")).mean()[
-    ["Oct 19", "Oct 26", "Nov 02", "Nov 09", "Nov 16"]
-]
-print(
-    f"passengers per hour, 10:00-14:00 on Sundays (the marathon was on Nov 02):\n{around.round(0).to_string()}"
-)
-
-# %% [markdown]
-# Read with the list, the static z-score's record on taxi is thinner than its event F1. Two of its hits are events, values far from anything seen at that hour: New Year's night and the snowstorm's travel ban. The others in spans are low night hours, flagged for the same reason as its false alarms: with one mean and one standard deviation for every hour, it flags any hour below a fixed count, a quiet Monday 04:00 as readily as a dawn after Christmas, and the calibration hour that set its threshold was such a Monday. Its "marathon" hit is the Monday night after the race; the race itself barely shows in the counts, with no more passengers than on the Sundays around it. A null guards against luck on average; only a look at the alarms tells what each one was.
-
-# %% [markdown]
 # ## Checks
 #
 # These assert properties of the data, the protocol and the training, never who wins: causality by perturbing the **raw** series, label-free training, thresholds from calibration data alone, the nulls, and that every verdict and sentence printed is what the table gives.
@@ -895,7 +783,99 @@ assert SENTENCES == [chance_sentence(results, s, m) for s in PROTOCOLS for m in 
     lstm_sentence(results, VERDICTS, s, m, d) for s in PROTOCOLS for m in METRICS for d in LSTMS
 ]
 
-# Step 9's reading: the static z-score (no smoothing) flags low hours below one fixed cutoff, in
+print("All checks passed.")
+
+# %% [markdown]
+# ## Recap
+#
+# - **Clean data first.** Repeated timestamps, daylight saving and how bins are stamped decide results: on raw taxi data, the static z-score's "marathon detection" was the hour the clocks went back. Bins stamped by their end keep scores from being stamped before their data; the checks prove it on the raw series.
+# - **One protocol, one budget.** Every detector learns only from what precedes the first labelled span, makes its label-free choices (at most three variants, four smoothing lengths) on calibration data, and is thresholded and scored the same way.
+# - **An LSTM trained right, without labels**: early stopping on held-out normal windows, the best epoch's weights, restarts kept on held-out loss, window length and capacity from the data, checked for every fit.
+# - **Chance and luck are not skill.** Each result stands beside its own null, and `lh.verdict` calls a win only when every seed wins; Step 8 says, from the table, where an LSTM earns its cost on these two series and where it does not.
+# - **Look at the alarms.** A span counts as found by any overlapping alarm; on taxi, several of a baseline's "hits" were night troughs like its false alarms ("Going further").
+#
+# Next: two series are not evidence either way. Notebook 4 keeps these series and asks how the threshold itself should be set (Telemanom's dynamic threshold, an alarm budget); notebook 6 runs exactly this notebook's detector cells on all 35 NAB series and ranks the detectors there.
+
+# %% [markdown]
+# ## Going further
+#
+# Two looks behind the table: what each "hit" of a baseline was, and how this notebook's LSTM budget compares with published LSTM detectors.
+
+# %% [markdown]
+# ### What a hit really was
+#
+# A span counts as found when any alarm overlaps it, and NAB's taxi spans last days. So before crediting a detector with an event, look at what it flagged. The cell lists every alarm of the static z-score on NYC taxi's test period: when it happened, the passengers in its most extreme hour, and whether it overlaps a labelled span.
+
+# %%
+taxi = PROTOCOLS["NYC taxi"]
+static_row = results[
+    (results["series"] == "NYC taxi") & (results["detector"] == "static z-score")
+].iloc[0]
+smoothed, static_flags, static_threshold = taxi.flags(
+    SCORES["NYC taxi", "static z-score", None], static_row.smoothing
+)
+taxi_fit = taxi.series[taxi.fit]
+hour_of_week = taxi_fit.groupby(taxi_fit.index.day_of_week * 24 + taxi_fit.index.hour).median()
+
+
+def describe_alarms(flags: pd.Series, series: pd.Series, spans: list) -> pd.DataFrame:
+    """Every alarm: its start and length, its most extreme hour, what is usual then, its span."""
+    out = []
+    for alarm in lh.alarms(flags).itertuples():
+        stretch = series[alarm.start : alarm.end]
+        at = (stretch - taxi_fit.mean()).abs().idxmax()
+        overlapped = [
+            f"{a:%b %d}-{b:%b %d}" for a, b in spans if a <= alarm.end and alarm.start <= b
+        ]
+        out.append(
+            {
+                "start": alarm.start,
+                "hours": alarm.n_points,
+                "at": f"{at:%a %H:%M}",
+                "passengers": series[at],
+                "usual then": hour_of_week[at.day_of_week * 24 + at.hour],
+                "span": overlapped[0] if overlapped else "",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+HITS = describe_alarms(static_flags, taxi.series, taxi.spans)
+HITS["x usual"] = HITS["passengers"] / HITS["usual then"]
+cutoff = (
+    taxi_fit.mean() - static_threshold * taxi_fit.std()
+)  # with no smoothing: flagged below this
+calibration_peak = smoothed[taxi.calibration].idxmax()
+print(
+    f"smoothing: {static_row.smoothing}; threshold {static_threshold:.3f}, set by the calibration "
+    f"part's most extreme hour, {calibration_peak:%a %d %b %H:%M} "
+    f"({taxi.series[calibration_peak]:,.0f} passengers); so every hour with fewer than "
+    f"{cutoff:,.0f} passengers is flagged, whatever the day and the hour"
+)
+HITS.round({"x usual": 2})
+
+# %%
+in_span, false_alarms = HITS[HITS["span"] != ""], HITS[HITS["span"] == ""]
+far = in_span[(in_span["x usual"] > 3) | (in_span["x usual"] < 1 / 3)]
+low = in_span[(in_span["passengers"] < cutoff) & ~in_span.index.isin(far.index)]
+print(
+    f"{len(in_span)} of its {len(HITS)} alarms overlap a span. "
+    f"{len(far)} are far from what the fit part saw at that hour of the week (over 3 times or "
+    f"under a third of its median): {listed([f'{r.at} ({r.passengers:,.0f})' for r in far.itertuples()])}. "
+    f"The other {len(low)} are hours below the cutoff: "
+    f"{listed([f'{r.at} in the {r.span} span ({r.passengers:,.0f})' for r in low.itertuples()])}; "
+    f"so are {(false_alarms['passengers'] < cutoff).sum()} of its {len(false_alarms)} false alarms."
+)
+noon = taxi.series.between_time("11:00", "14:00")  # stamped by their end: 10:00 to 14:00
+noon = noon[noon.index.day_of_week == 6]  # Sundays
+around = noon.groupby(noon.index.strftime("%b %d")).mean()[
+    ["Oct 19", "Oct 26", "Nov 02", "Nov 09", "Nov 16"]
+]
+print(
+    f"passengers per hour, 10:00-14:00 on Sundays (the marathon was on Nov 02):\n{around.round(0).to_string()}"
+)
+
+# The reading below, asserted: the static z-score (no smoothing) flags low hours below one fixed cutoff, in
 # spans and out of them; its two in-span hits far from their hour's usual are New Year's night and
 # the snowstorm; the calibration hour that set its threshold was a Monday night; the marathon's
 # hours were no busier than the Sundays around it.
@@ -907,18 +887,48 @@ marathon_hits = in_span[in_span["span"] == f"{taxi.spans[0][0]:%b %d}-{taxi.span
 assert len(marathon_hits) == 1 and marathon_hits["start"].iloc[0] > pd.Timestamp("2014-11-02 23:00")
 assert marathon_hits["start"].iloc[0].day_of_week == 0 and marathon_hits["start"].iloc[0].hour < 7
 assert around["Nov 02"] <= around.drop("Nov 02").min()
-print("All checks passed.")
+print("checked: the reading below holds for this run")
+
 
 # %% [markdown]
-# ## Recap
+# Read with the list, the static z-score's record on taxi is thinner than its event F1. Two of its hits are events, values far from anything seen at that hour: New Year's night and the snowstorm's travel ban. The others in spans are low night hours, flagged for the same reason as its false alarms: with one mean and one standard deviation for every hour, it flags any hour below a fixed count, a quiet Monday 04:00 as readily as a dawn after Christmas, and the calibration hour that set its threshold was such a Monday. Its "marathon" hit is the Monday night after the race; the race itself barely shows in the counts, with no more passengers than on the Sundays around it. A null guards against luck on average; only a look at the alarms tells what each one was.
+
+# %% [markdown]
+# ### The LSTMs' budget beside Telemanom's and Orion's
 #
-# - **Clean data first.** Repeated timestamps, daylight saving and how bins are stamped decide results: on raw taxi data, the static z-score's "marathon detection" was the hour the clocks went back. Bins stamped by their end keep every score from being stamped before the data it averages, and the checks prove it by perturbing the raw series.
-# - **One protocol, one budget.** Every detector learns only from what precedes the first labelled span, makes its label-free choices (at most three variants, four smoothing lengths) on calibration data, and is thresholded and scored the same way.
-# - **An LSTM trained right, without labels**: early stopping on held-out normal windows, the best epoch's weights, restarts kept on held-out loss, window length and capacity from the data, checked for every fit.
-# - **Chance and luck are not skill.** Each result stands beside its own null, and `lh.verdict` calls a win only when every seed wins; Step 8 says, from the table, where an LSTM earns its cost on these two series and where it does not.
-# - **Look at the alarms.** A span counts as found by any overlapping alarm; on taxi, several of a baseline's "hits" were night troughs like its false alarms.
-#
-# Next: two series are not evidence either way. Notebook 4 keeps these series and asks how the threshold itself should be set (Telemanom's dynamic threshold, an alarm budget); notebook 6 runs exactly this notebook's detector cells on all 35 NAB series and ranks the detectors there.
+# What budget each LSTM got, beside the LSTMs of Telemanom (Hundman et al., 2018; its `config.yaml` at commit 2e6c5b6) and Orion's LSTM-DT pipeline (its NAB settings; the network is MLPrimitives' `LSTMTimeSeriesRegressor`), both forecasters built of two 80-unit LSTM layers. Ours are smaller, read shorter windows, take larger steps, and each seed gets two restarts where theirs get one fit; Orion fits its model on the whole series, labelled spans included, where ours see only what comes before the first span.
+
+# %%
+PUBLISHED = pd.DataFrame(  # as their code sets them
+    {
+        "layers x units": ["2 x 80", "2 x 80"],
+        "window": [250, 250],
+        "max epochs": [35, 35],
+        "batch": [64, 64],
+        "learning rate": [0.001, 0.001],
+        "patience": [10, 10],
+        "fits per seed": [1, 1],
+    },
+    index=["Telemanom", "Orion LSTM-DT"],
+)
+ours = {}
+for (label, detector, seed), fit in FITS.items():
+    if seed == SEEDS[0]:
+        lstm = next(layer for layer in fit.model.layers if isinstance(layer, keras.layers.LSTM))
+        epochs = [
+            f.epochs[f.best_restart] for (s, d, _), f in FITS.items() if (s, d) == (label, detector)
+        ]
+        ours[f"{detector}, {label}"] = {
+            "layers x units": f"1 x {lstm.units}",
+            "window": T[label],
+            "max epochs": fit.settings["max_epochs"],
+            "batch": fit.settings["batch_size"],
+            "learning rate": float(fit.model.optimizer.learning_rate),
+            "patience": fit.settings["patience"],
+            "fits per seed": fit.settings["restarts"],
+            "epochs run (kept)": f"{min(epochs)}-{max(epochs)}",
+        }
+pd.concat([pd.DataFrame(ours).T, PUBLISHED])
 
 # %% [markdown]
 # ## Exercises
