@@ -13,9 +13,9 @@
 # - precision–recall curves, the **NAB score** and its profiles;
 # - to judge every result against the detector's own null, and every comparison over seeds with one rule.
 #
-# **Prerequisites:** notebooks 1–3. **Run time:** about two minutes on a 2-core CPU, most of it training the LSTMs; far less when `LSTM_HELPERS_MODEL_CACHE` holds the finished fits (the README gives `make bench`'s figure).
+# **Prerequisites:** notebooks 1–3. **Run time:** about two minutes on a 2-core CPU, mostly training; far less when `LSTM_HELPERS_MODEL_CACHE` holds the finished fits.
 #
-# **Sources.** Hundman et al., "Detecting spacecraft anomalies using LSTMs and nonparametric dynamic thresholding" (KDD 2018) and `khundman/telemanom`; Lavin and Ahmad (2015) and `numenta/NAB`; Orion (`sintel-dev/Orion`); Kim et al., "Towards a rigorous evaluation of time-series anomaly detection" (AAAI 2022). **Data:** two NAB series (MIT licence), downloaded once and checksum-verified, or read from `LSTM_HELPERS_DATA`.
+# **Sources.** Hundman et al., "Detecting spacecraft anomalies using LSTMs and nonparametric dynamic thresholding" (KDD 2018) and `khundman/telemanom`; Lavin and Ahmad (2015) and `numenta/NAB`; Orion (`sintel-dev/Orion`); Kim et al., "Towards a rigorous evaluation of time-series anomaly detection" (AAAI 2022). **Data:** two NAB series (MIT licence), checksum-verified.
 
 # %% [markdown]
 # ## Setup
@@ -537,7 +537,7 @@ for name in SERIES:
 # %% [markdown]
 # ## Step 6 — Telemanom's dynamic threshold, as its code runs it
 #
-# NASA's Telemanom watches hundreds of spacecraft channels with no labels, so it needs no calibration period: its threshold is **chosen from the errors themselves** (`telemanom.dynamic_threshold`, flag for flag as the published code):
+# NASA's Telemanom watches hundreds of spacecraft channels with no labels, so it needs no calibration period: its threshold is **chosen from the errors themselves** (`telemanom.dynamic_threshold`, flag for flag as published):
 #
 # 1. smooth the errors (an exponentially weighted moving average);
 # 2. move a **history** window of 2,100 errors forward in **batches** of 70: the first window judges its points from `ignore_first` on, each later one its newest batch only;
@@ -545,7 +545,7 @@ for name in SERIES:
 # 4. **prune**: rank the new sequences by their peak, the largest unflagged error last; walking down, keep only the sequences above the last drop of at least 13 % between neighbours;
 # 5. repeat on the errors turned upside down, which flags unusually *small* errors.
 #
-# We run it with all of Telemanom's defaults (printed below) on each detector's raw test errors (the variant the protocol chose), with the standardised series as `y_true`, as Telemanom runs on a channel's test data. Each detector's flags, rotated 200 times, are its null.
+# We run it with Telemanom's defaults (printed below) on each detector's raw test errors (the variant the protocol chose), with the standardised series as `y_true`. Each detector's flags, rotated 200 times, are its null.
 #
 # **Offline.** A static rule flags a point from the scores up to its time. Here the first window judges its points at once, with errors up to 2,100 points later, and each later batch waits for its 70 points. These flags are hindsight: compared with each other, never ranked against the static rules.
 
