@@ -16,7 +16,8 @@ every detector through the protocol (``lh.Protocol.run``) on every series of
 
     python tools/corpus.py                        # every series not yet in results/corpus.csv
     python tools/corpus.py --jobs 2               # two worker processes, one series each
-    python tools/corpus.py --series realKnownCause/nyc_taxi.csv   # (re)run one series
+    python tools/corpus.py --series realKnownCause/nyc_taxi.csv   # one series, if not done
+    python tools/corpus.py --series nyc_taxi --force              # rerun one series
     python tools/corpus.py --force                # rerun every series
     python tools/corpus.py --detectors tests/project/corpus_standin.py   # another module
 
@@ -35,7 +36,7 @@ deleted at the end: it saves the compile time of every fit with the same shapes 
 not change a single number.
 
 **Resumable.** The CSV is rewritten after every finished series; a series already in it is
-skipped unless ``--force`` or ``--series`` asks for it. Results made by other detectors or
+skipped unless ``--force`` asks for it. Results made by other detectors or
 on another backend are never mixed into one file.
 """
 
@@ -101,6 +102,13 @@ COLUMNS = [
     "lstm_train_windows", "lstm_epochs", "lstm_best_epoch", "lstm_converged", "lstm_val_loss",
 ]  # fmt: skip
 KEY = ["series", "detector", "seed"]
+#: Whole numbers (empty where undefined) and flags, kept as such in memory and in the file.
+INTEGER_COLUMNS = [
+    "seed", "false_alarms", "n_spans", "n_test_spans", "n_points", "nan_points", "fit_points",
+    "calibration_points", "window_length", "lstm_train_windows", "lstm_epochs",
+    "lstm_best_epoch",
+]  # fmt: skip
+BOOLEAN_COLUMNS = ["has_spans", "lstm_converged"]
 TIMING_COLUMNS = ["fit_seconds"]
 
 
@@ -390,8 +398,22 @@ def run_series(
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
-    frame["seed"] = frame["seed"].astype("Int64")
+    return typed(pd.DataFrame(rows).reindex(columns=COLUMNS))
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :data:`INTEGER_COLUMNS` as Int64 and :data:`BOOLEAN_COLUMNS` as
+    boolean (both nullable), whether they come as numbers, flags or text."""
+    frame = frame.copy()
+    for col in INTEGER_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+    truth = {"True": True, "False": False, "1.0": True, "0.0": False, "1": True, "0": False}
+    for col in BOOLEAN_COLUMNS:
+        frame[col] = (
+            frame[col]
+            .map(lambda v: pd.NA if pd.isna(v) else truth[str(v)] if str(v) in truth else bool(v))
+            .astype("boolean")
+        )
     return frame
 
 
@@ -399,9 +421,10 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def read_results(path: str | os.PathLike | io.StringIO) -> pd.DataFrame:
-    """corpus.csv as written (floats read back to the last bit; ``seed`` as Int64)."""
-    frame = pd.read_csv(path, float_precision="round_trip", dtype={"seed": "Int64"})
-    return frame.reindex(columns=COLUMNS)
+    """corpus.csv as written (floats read back to the last bit: pandas >= 3.1 parses every
+    float with its round-trip converter; ``seed`` as Int64)."""
+    frame = pd.read_csv(path, dtype={"seed": "Int64"})
+    return typed(frame.reindex(columns=COLUMNS))
 
 
 def as_written(frame: pd.DataFrame) -> pd.DataFrame:
@@ -632,7 +655,7 @@ def run(
                 )
             old, meta = None, {}
     done = set() if old is None else set(old["series"])
-    todo = [s for s in names if force or explicit or s not in done]
+    todo = [s for s in names if force or s not in done]
     skipped = [s for s in names if s not in todo]
     kind = "STAND-IN detectors" if _is_standin(source) else "detectors"
     print_(
@@ -642,7 +665,7 @@ def run(
         flush=True,
     )
     if not todo:
-        print_("corpus: nothing to do (--series NAME or --force reruns a series)", flush=True)
+        print_("corpus: nothing to do (--force reruns the selected series)", flush=True)
         return 0
     meta = meta | env | {"git": git_commit()}
     meta |= {
@@ -670,7 +693,7 @@ def run(
                 for line in lines:
                     print_(line, flush=True)
                 n_errors += int(new["status"].str.startswith("error").sum())
-                rows = pd.concat([rows[rows["series"] != name], new], ignore_index=True)
+                rows = typed(pd.concat([rows[rows["series"] != name], new], ignore_index=True))
                 rows = sort_rows(rows, nab.SERIES)
                 meta["series"][name] = record
                 meta["seeds"] = sorted(int(x) for x in rows["seed"].dropna().unique())
@@ -685,14 +708,14 @@ def run(
                     f"(load {os.getloadavg()[0]:.1f})",
                     flush=True,
                 )
-                meta |= _run_record(began, load_start, command, jobs, todo, i, explicit)
+                meta |= _run_record(began, load_start, command, jobs, todo, i)
                 write_json(_ordered(meta, nab.SERIES), json_path)
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
         if compile_cache:
             shutil.rmtree(compile_cache, ignore_errors=True)
-    meta |= _run_record(began, load_start, command, jobs, todo, len(todo), explicit)
+    meta |= _run_record(began, load_start, command, jobs, todo, len(todo))
     write_json(_ordered(meta, nab.SERIES), json_path)
     print_(
         f"corpus: {len(todo)} series in {_minutes(time.time() - began)}; "
@@ -707,7 +730,7 @@ def _is_standin(source: dict) -> bool:
     return source["kind"] != "notebook 3 cells"
 
 
-def _run_record(began, load_start, command, jobs, todo, n_done, explicit) -> dict:
+def _run_record(began, load_start, command, jobs, todo, n_done) -> dict:
     from lstm_helpers import nab
 
     return {
@@ -838,7 +861,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--series",
         action="append",
         metavar="NAME",
-        help="a series to (re)run, e.g. realKnownCause/nyc_taxi.csv or nyc_taxi; repeatable",
+        help="a series to run (default: all 35), e.g. realKnownCause/nyc_taxi.csv or "
+        "nyc_taxi; repeatable; skipped when already in the CSV unless --force",
     )
     parser.add_argument("--force", action="store_true", help="rerun series already done")
     parser.add_argument(
