@@ -39,7 +39,13 @@ SEED = int(os.environ.get("LSTM_TUTORIAL_SEED", "42"))
 keras.utils.set_random_seed(SEED)
 lh.apply_style()
 # the project's folder: the first one up from here that holds tools/corpus.py
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "tools" / "corpus.py").is_file())
+here = (Path.cwd(), *Path.cwd().parents)
+ROOT = next((p for p in here if (p / "tools" / "corpus.py").is_file()), None)
+if ROOT is None:
+    raise FileNotFoundError(
+        "this notebook reads results/corpus.csv and tools/corpus.py of the project: "
+        "run it from a clone of the repository (not from a lone notebook, e.g. on Colab)"
+    )
 sys.path.insert(0, str(ROOT / "tools"))
 import corpus  # tools/corpus.py
 
@@ -197,7 +203,7 @@ print(
 # %% [markdown]
 # ## Step 5 — Which pairs differ: Wilcoxon signed-rank tests with Holm's correction
 #
-# Friedman says *whether* some detectors differ, not *which*. For each pair, the **Wilcoxon signed-rank test** looks at the per-series differences of event F1: are the positive ones larger and more frequent than the negative ones? It assumes independent series and differences symmetric about their median under the null; series where both detectors score the same are dropped. With many pairs, some will look significant by luck: **Holm's correction** multiplies the smallest p-value by the number of pairs, the next by one fewer, and so on, which keeps the chance of any false "significant" at 5 %.
+# Friedman says *whether* some detectors differ, not *which*. For each pair, the **Wilcoxon signed-rank test** looks at the per-series differences of event F1: are the positive ones larger and more frequent than the negative ones? It assumes independent series and differences symmetric about their median under the null; series where both detectors score the same are dropped. With many pairs, some will look significant by luck: **Holm's correction** multiplies the smallest p-value by the number of pairs, the next by one fewer, and so on, which keeps the chance of even one false "significant" at most 5 %.
 
 
 # %%
