@@ -226,7 +226,8 @@ print(f"All checks passed on the {BACKEND} backend: you are ready for notebook 1
 # | Keras is not 3.x | TensorFlow 2.15 or older brings Keras 2. Install the tested versions as above. |
 # | TensorFlow will not install or import (old laptop, unusual OS, a Mac with an Intel chip) | Use the Binder or Colab badge at the top of each notebook, or pair with a neighbour. |
 # | the kernel dies while importing TensorFlow | Usually memory: close other notebooks (*Kernel → Shut Down All Kernels*). On Binder, each session has 2 GB. |
-#
+
+# %% [markdown]
 # ## Recap
 #
 # - The library versions match the tested ones closely enough (no **FAIL**), and you know which differences only warn.

@@ -19,12 +19,12 @@
 # - to build a forecaster whose every horizon sees the whole window, stop its training on held-out normal data, and measure its **skill** against persistence;
 # - to compare detectors fairly: the same fit data, score, threshold rule and metrics, several seeds, each against its own null, one verdict rule.
 #
-# **Prerequisites:** notebook 1 (windows, thresholds). **Run time:** about a minute on a 2-core CPU, most of it training (the README's table gives the last `make bench` figures).
+# **Prerequisites:** notebook 1 (windows, thresholds). **Run time:** about a minute on a 2-core CPU, most of it training (see the README's table).
 
 # %% [markdown]
 # ## Setup
 #
-# One seed, read from the environment so that a test can rerun the notebook under other seeds; `keras.utils.set_random_seed` seeds Python, numpy and TensorFlow at once.
+# One seed, read from the environment so a test can rerun the notebook under other seeds; `keras.utils.set_random_seed` seeds Python, numpy and the backend.
 
 # %%
 import os
@@ -87,7 +87,7 @@ plt.show()
 # %% [markdown]
 # ## Step 3 — The walkthrough's broken data: a segment of raw noise
 #
-# The "broken" copy replaces `BREAK_LEN` rows, from a random start, with raw uniform noise. We draw the start with a seeded generator among the starts where the whole segment fits.
+# The "broken" copy replaces `BREAK_LEN` rows, from a random start, with raw uniform noise. A seeded generator draws the start among those where the whole segment fits.
 
 # %%
 rng = np.random.default_rng(SEED)

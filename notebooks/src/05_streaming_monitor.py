@@ -1052,10 +1052,10 @@ print("All checks passed.")
 # - A detector is its model plus scaler statistics, window length, feature names and threshold: save and load them together; a mismatch fails loudly.
 # - `streaming.StreamingScorer` computes the causal score point by point, says when it cannot yet (warm-up, gaps), and agrees with the batch scores within `STREAM_RTOL` and `STREAM_ATOL`, not exactly; only a point that close to the threshold can be flagged differently.
 # - Bad input is refused with a clear message, or handled by a documented policy, never scored silently.
-# - Per point, `model.predict` is mostly overhead; `predict_on_batch`'s compiled function costs a fraction of it.
+# - Per point, `predict_on_batch` costs a fraction of `model.predict`, which is mostly overhead.
 # - Retraining on everything teaches the monitor part of each incident through the model, and more through a threshold set on the same windows (Step 11, over seeds). Set thresholds on normal data the model did not train on. Retraining only on what scored normal keeps incidents out but flags a lasting change until a person decides; Step 10 prints its false flags before the release beside the frozen detector's.
 #
-# Next: the exercises below; then SPOT's streaming version, which updates its tail with every normal point, is a natural next read.
+# Next: the exercises below; then SPOT's streaming version, which updates its tail with each normal point.
 
 # %% [markdown]
 # ## Exercises
