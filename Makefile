@@ -42,7 +42,7 @@ endif
 NB_TIMEOUT ?= 600
 
 .PHONY: help venv lab test lint format unit nbtest jaxtest browser notebooks bench seeds \
-	check-env screenshots clean
+	check-env screenshots corpus clean
 
 help:
 	@echo "make lab        set up .venv (the notebooks' packages only) and open JupyterLab on notebooks/"
@@ -56,6 +56,8 @@ help:
 	@echo "make browser    run each tutorial in JupyterLab in headless Chromium"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser test"
 	@echo "make check-env  print OK or FAIL for every pinned package in .venv"
+	@echo "make corpus     every detector of notebook 3 on NAB's 35 series: results/corpus.csv"
+	@echo "                (resumes; CORPUS_ARGS=--force reruns all, CORPUS_ARGS='--series NAME' one)"
 	@echo "make bench      run the benchmarks (benchmarks/results.*), then the README's and guide's tables"
 	@echo "make format     apply ruff's fixes and formatting"
 	@echo "make clean      remove .venv, caches and build output"
@@ -142,6 +144,15 @@ bench: $(TOOLS)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python tools/sync_docs_tables.py
 	$(MAKE) seeds
+
+# Every detector of notebook 3 (its cells tagged detectors) on NAB's 35 series, the LSTMs
+# over their seeds: results/corpus.csv and results/corpus.json, which notebook 6 reads.
+# Resumable (a series already in the CSV is skipped); on JAX, several times faster than on
+# TensorFlow for these small LSTMs. No cache of finished fits: every model is trained.
+CORPUS_JOBS ?= 2
+CORPUS_ARGS ?=
+corpus: $(TOOLS)
+	KERAS_BACKEND=jax $(BIN)/python tools/corpus.py --backend jax --jobs $(CORPUS_JOBS) $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,435 @@
+# %% [markdown]
+# # 06 · Is it better? Judging detectors on many series
+#
+# Notebook 3 compared every detector on two NAB series. On two series, one alarm more or less moves event F1 a lot, and a seed alone can turn a loss into a win: a ranking there is an anecdote. This notebook asks the question a reviewer asks, "is my detector better?", and answers it with evidence: the same detectors, under the same protocol, on every series of NAB's machine and IT-operations families, judged with rank statistics the way benchmarks such as TimeEval (Schmidl et al. 2022) do. It reads the results of `make corpus`; it never retrains them.
+#
+# **What you will learn**
+#
+# - why a table for one series is noisy: the spread over seeds and the detector's own null;
+# - how to rank detectors over many series: mean ranks and a Friedman test;
+# - which pairs differ: Wilcoxon signed-rank tests with Holm's correction;
+# - the tutorial's verdict rule over many series: win, tie or loss on every seed, and how often a detector beats its own null;
+# - where the LSTMs help and where not, and what false alarms cost.
+#
+# **Prerequisites:** notebook 3 (the protocol, the detectors, `lh.verdict`, the rotation null); pandas. **Run time:** under a minute on a 2-core CPU (it reruns the simple detectors of one series live); the README's table gives what `make bench` measured.
+
+# %% [markdown]
+# ## Setup
+#
+# Imports, the seed and the plot style. Nothing here is trained; the seed is set as in every notebook. `corpus` is the runner of `make corpus` (`tools/corpus.py`): this notebook uses it to read the results file and to rerun one series.
+
+# %%
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide TensorFlow's C++ start-up lines
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import lstm_helpers as lh
+from lstm_helpers import nab
+
+SEED = int(os.environ.get("LSTM_TUTORIAL_SEED", "42"))
+keras.utils.set_random_seed(SEED)
+lh.apply_style()
+# the project's folder: the first one up from here that holds tools/corpus.py
+here = (Path.cwd(), *Path.cwd().parents)
+ROOT = next((p for p in here if (p / "tools" / "corpus.py").is_file()), None)
+if ROOT is None:
+    raise FileNotFoundError(
+        "this notebook reads results/corpus.csv and tools/corpus.py of the project: "
+        "run it from a clone of the repository (not from a lone notebook, e.g. on Colab)"
+    )
+sys.path.insert(0, str(ROOT / "tools"))
+import corpus  # tools/corpus.py
+
+print(f"Keras {keras.__version__} on {keras.backend.backend()}, lstm_helpers {lh.__version__}")
+
+# %% [markdown]
+# ## Step 1 — The corpus, and what made the results
+#
+# `make corpus` ran every detector of notebook 3 on every series of `nab.SERIES`: each row of `results/corpus.csv` is one series, one detector and one seed (empty for a deterministic detector), made by `lh.Protocol.run` exactly as in notebook 3. `results/corpus.json` records who made the rows, on which backend and machine, and how long it took. `READS` lists the columns this notebook uses.
+
+# %%
+READS = [
+    "series", "family", "detector", "kind", "seed", "status",
+    "event_f1", "pr_auc", "false_alarms_per_day", "nab_standard",
+    "event_f1_null_p", "event_f1_null_q95", "fit_seconds",
+    "has_spans", "n_test_spans", "n_points", "fit_days", "step_minutes", "season_hours",
+    "cleaning",
+]  # fmt: skip
+everything = corpus.read_results(ROOT / "results" / "corpus.csv")
+results = everything[READS]
+meta = json.loads((ROOT / "results" / "corpus.json").read_text(encoding="utf-8"))
+made_by = meta["detectors"]
+run = meta.get("whole_corpus_run", meta["last_run"])
+print(
+    f"{len(results)} rows: {results['series'].nunique()} series x "
+    f"{results['detector'].nunique()} detectors, LSTM seeds {meta['seeds']}"
+)
+print(
+    f"made by {made_by['path']}{' (a STAND-IN for notebook 3)' if made_by['standin'] else ''}, "
+    f"Keras on {meta['keras_backend']}, commit {meta['git']['commit'][:10]}, {run['date'][:10]}"
+)
+print(
+    f"wall time {run['wall_seconds'] / 60:.1f} min for {run['series_run']} series with "
+    f"{run['jobs']} workers on {meta['machine']['cores']} cores "
+    f"(load average {run['load_average_start'][0]:.1f} at the start)"
+)
+assert not results["status"].str.startswith("error").any()  # no detector failed
+skipped = results.loc[results["status"] != "ok"].drop_duplicates("series")
+for _, row in skipped.iterrows():
+    print(f"skipped: {row.series}: {row.status.removeprefix('skipped: ')}")
+results = results[results["status"] == "ok"]
+
+series = results.drop_duplicates("series").set_index("series")
+families = series.groupby("family").agg(
+    series=("family", "size"),
+    with_spans=("has_spans", "sum"),
+    median_points=("n_points", "median"),
+    median_step_minutes=("step_minutes", "median"),
+    median_fit_days=("fit_days", "median"),
+    data_check_changed_something=("cleaning", lambda c: int((c != "nothing to do").sum())),
+)
+families
+
+# %% [markdown]
+# A series is skipped, for every detector alike, when the protocol cannot be set up: with no normal data before its first labelled span there is nothing to fit or calibrate on without peeking. Series without labelled spans (`artificialNoAnomaly`, and one AWS series) count false alarms only: event F1 and PR-AUC are undefined there. The rankings below use the series with labelled spans in their test period; the false alarms of the others come back in Step 7.
+#
+# The detectors: the simple baselines are deterministic (one row per series); each LSTM was trained once per seed.
+
+# %%
+DETECTORS = list(dict.fromkeys(results["detector"]))  # in notebook 3's order
+LSTMS = [d for d in DETECTORS if (results.loc[results["detector"] == d, "kind"] == "LSTM").all()]
+SIMPLE = [d for d in DETECTORS if d not in LSTMS]
+labelled = results[results["n_test_spans"] > 0]
+n_series = labelled["series"].nunique()
+print(f"simple baselines: {', '.join(SIMPLE)}")
+print(f"LSTMs: {', '.join(LSTMS)}")
+print(f"{n_series} series with labelled spans in their test period")
+
+# %% [markdown]
+# ## Step 2 — The rows are reproducible: one series rerun live
+#
+# A results file is only evidence if it can be made again. Here the simple detectors of one short series run again, live, through the same runner, and their rows are compared with the committed ones. (Rerunning the LSTMs takes minutes; `tests/project/test_corpus.py` reruns them on two series.)
+
+# %%
+LIVE = "artificialWithAnomaly/art_daily_jumpsup.csv"
+source = corpus.detectors_source(
+    None if made_by["kind"] == "notebook 3 cells" else ROOT / made_by["path"]
+)
+same_code = source["sha256"] == made_by["sha256"]
+live, _ = corpus.run_series(LIVE, corpus.load_detectors(source), seeds=())
+committed = everything[(everything["series"] == LIVE) & (everything["kind"] == "simple")]
+differences = corpus.compare(committed, live, exact=False)
+print(f"detectors' code the same as when the results were made: {same_code}")
+print(f"{LIVE}: {len(live)} rows rerun, {len(differences)} difference(s) from the committed rows")
+live[["detector", "variant", "event_f1", "pr_auc", "event_f1_null_p", "false_alarms_per_day"]]
+
+# %% [markdown]
+# ## Step 3 — Why one series is not evidence
+#
+# Two sources of noise sit in every cell of a per-series table. **Seeds**: the same LSTM trained with another seed finds other alarms. **Chance**: a detector's own null (its scores rotated 200 times against the labels) tells what event F1 a detector with no skill but the same alarm pattern would reach; a score below the null's 95th percentile is not distinguishable from luck.
+
+# %%
+lstm_rows = labelled[labelled["kind"] == "LSTM"]
+spread = lstm_rows.groupby(["detector", "series"])["event_f1"].agg(lambda f1: f1.max() - f1.min())
+spread_table = spread.groupby("detector").agg(
+    median="median", largest="max", series_over_0_2=lambda s: int((s > 0.2).sum())
+)
+print("event F1 spread over seeds (best seed minus worst), per series:")
+display(spread_table.round(2))
+above_null = (labelled["event_f1"] > labelled["event_f1_null_q95"]).groupby(labelled["detector"])
+print(f"each detector's null: its scores rotated {corpus.N_ROTATIONS} times")
+print("share of rows above their own null's 95th percentile:")
+print(above_null.mean().reindex(DETECTORS).round(2).to_string())
+
+# %% [markdown]
+# Each row of the picture is one labelled series: the simple baselines as markers, each LSTM as a bar from its worst to its best seed. Wide bars and scattered markers are the noise a one-series verdict rests on.
+
+# %%
+MARKERS = dict(zip(DETECTORS, "osD^v<>px", strict=False))
+PALETTE = [lh.COLORS[c] for c in ("blue", "orange", "green", "purple", "vermillion", "sky")]
+COLOURS = dict(zip(DETECTORS, PALETTE * 2, strict=False))
+order = labelled.groupby("series")["event_f1"].mean().sort_values().index
+y = {name: i for i, name in enumerate(order)}
+fig, ax = plt.subplots(figsize=(9, 0.28 * len(order) + 1.5))
+for k, detector in enumerate(DETECTORS):
+    rows = labelled[labelled["detector"] == detector]
+    offset = (k - (len(DETECTORS) - 1) / 2) * 0.12
+    if detector in LSTMS:
+        span = rows.groupby("series")["event_f1"].agg(["min", "max"])
+        pos = [y[s] + offset for s in span.index]
+        ax.hlines(pos, span["min"], span["max"], color=COLOURS[detector], lw=3, label=detector)
+    else:
+        pos = [y[s] + offset for s in rows["series"]]
+        ax.scatter(rows["event_f1"], pos, marker=MARKERS[detector], color=COLOURS[detector],
+                   s=22, label=detector)  # fmt: skip
+ax.set_yticks(range(len(order)), [s.split("/")[1].removesuffix(".csv") for s in order])
+ax.set(title="Event F1 per series: baselines as markers, LSTMs from worst to best seed",
+       xlabel="event F1 (test period)", ylabel="series")  # fmt: skip
+ax.tick_params(axis="y", labelsize=8)
+ax.legend(loc="lower right", fontsize="small")
+plt.show()
+
+# %% [markdown]
+# ## Step 4 — Mean ranks and a Friedman test
+#
+# Raw F1 values are not comparable across series (some series are easy for everyone), but ranks are. On each series, rank the detectors by event F1 (1 = best; an LSTM counts with its mean over seeds; ties share the average rank), then average each detector's rank over the series.
+#
+# The **Friedman test** asks whether those mean ranks differ more than they would if all detectors were interchangeable. It assumes only that the series are independent and that, under the null, every order of the detectors on a series is equally likely: no normality, no equal scales across series.
+
+# %%
+table = labelled.groupby(["series", "detector"])["event_f1"].mean().unstack()[DETECTORS]
+ranks = table.rank(axis=1, ascending=False)
+mean_rank = ranks.mean().sort_values()
+friedman = stats.friedmanchisquare(*(table[d] for d in DETECTORS))
+display(mean_rank.round(2).rename("mean rank (1 = best)").to_frame())
+best = mean_rank.index[0]
+print(
+    f"Over {n_series} series, {best} has the best mean rank ({mean_rank.iloc[0]:.2f} of "
+    f"{len(DETECTORS)}). The Friedman test "
+    + ("rejects" if friedman.pvalue < 0.05 else "does not reject")
+    + f" that all {len(DETECTORS)} detectors are interchangeable "
+    f"(chi-squared {friedman.statistic:.1f}, p = {friedman.pvalue:.2g})."
+)
+
+# %% [markdown]
+# ## Step 5 — Which pairs differ: Wilcoxon signed-rank tests with Holm's correction
+#
+# Friedman says *whether* some detectors differ, not *which*. For each pair, the **Wilcoxon signed-rank test** looks at the per-series differences of event F1: are the positive ones larger and more frequent than the negative ones? It assumes independent series and differences symmetric about their median under the null; series where both detectors score the same are dropped. With many pairs, some will look significant by luck: **Holm's correction** multiplies the smallest p-value by the number of pairs, the next by one fewer, and so on, which keeps the chance of even one false "significant" at most 5 %.
+
+
+# %%
+def holm(p_values):
+    """Holm's step-down adjusted p-values, in the order given."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]).clip(max=1)
+    out = np.empty_like(p)
+    out[order] = adjusted
+    return out
+
+
+def wilcoxon_p(a, b):
+    """Two-sided Wilcoxon signed-rank p-value of paired a, b; 1 when they never differ."""
+    return 1.0 if np.allclose(a, b) else stats.wilcoxon(a, b).pvalue
+
+
+pairs = pd.DataFrame(
+    [(a, b) for i, a in enumerate(DETECTORS) for b in DETECTORS[i + 1 :]], columns=["a", "b"]
+)
+pairs["mean_f1_difference"] = [
+    (table[a] - table[b]).mean() for a, b in zip(pairs.a, pairs.b, strict=True)
+]
+pairs["p"] = [wilcoxon_p(table[a], table[b]) for a, b in zip(pairs.a, pairs.b, strict=True)]
+pairs["p_holm"] = holm(pairs["p"])
+significant = pairs[pairs["p_holm"] < 0.05]
+display(pairs.round(3))
+for _, pair in significant.iterrows():
+    better, worse = (pair.a, pair.b) if pair.mean_f1_difference > 0 else (pair.b, pair.a)
+    print(f"{better} beats {worse} (Holm-adjusted p = {pair.p_holm:.2g}).")
+print(f"{len(significant)} of {len(pairs)} pairs differ after Holm's correction; "
+      f"{int((pairs['p'] < 0.05).sum())} would without it.")  # fmt: skip
+
+# %% [markdown]
+# The picture puts both together, as a critical-difference diagram does: each detector at its mean rank (left: better), and the Holm-adjusted p-value of every pair.
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [1, 1.1]})
+for i, detector in enumerate(mean_rank.index):
+    left.scatter(mean_rank[detector], i, color=COLOURS[detector], marker=MARKERS[detector], s=60)
+    left.annotate(detector, (mean_rank[detector], i), xytext=(8, -4), textcoords="offset points")
+left.set_yticks([])
+left.invert_yaxis()  # the best mean rank on top
+left.set_xlim(1, len(DETECTORS) + 1)
+left.set(title=f"Mean rank over {n_series} series (1 = best)", xlabel="mean rank of event F1")
+matrix = pd.DataFrame(1.0, index=DETECTORS, columns=DETECTORS)
+for _, pair in pairs.iterrows():
+    matrix.loc[pair.a, pair.b] = matrix.loc[pair.b, pair.a] = pair.p_holm
+image = right.imshow(matrix, cmap="cividis", vmin=0, vmax=1)
+right.set_xticks(range(len(DETECTORS)), DETECTORS, rotation=40, ha="right")
+right.set_yticks(range(len(DETECTORS)), DETECTORS)
+for i in range(len(DETECTORS)):
+    for j in range(len(DETECTORS)):
+        if i != j:
+            value = matrix.iat[i, j]
+            right.text(j, i, f"{value:.2f}", ha="center", va="center",
+                       color="white" if value < 0.5 else "black", fontsize="small")  # fmt: skip
+right.set_title("Wilcoxon p-value, Holm-adjusted (below 0.05: the pair differs)")
+fig.colorbar(image, ax=right, label="adjusted p-value")
+plt.show()
+
+# %% [markdown]
+# ## Step 6 — Win, tie or loss on every seed, and beating one's own null
+#
+# The tutorial's one verdict rule, `lh.verdict`, counts a **win** only when every seed of the LSTM beats the baseline, a **loss** when every seed loses, and a **tie** otherwise. Counted over the series, it says how often a seed could not have changed the story.
+
+# %%
+wtl = []
+for lstm in LSTMS:
+    for baseline in SIMPLE:
+        verdicts = [
+            lh.verdict(
+                labelled.loc[(labelled["series"] == s) & (labelled["detector"] == lstm), "event_f1"],
+                labelled.loc[(labelled["series"] == s) & (labelled["detector"] == baseline), "event_f1"],
+            )
+            for s in table.index
+        ]  # fmt: skip
+        wtl.append({"LSTM": lstm, "baseline": baseline}
+                   | {v: verdicts.count(v) for v in ("win", "tie", "loss")})  # fmt: skip
+wtl = pd.DataFrame(wtl)
+display(wtl)
+for _, row in wtl.iterrows():
+    print(f"{row.LSTM} against {row.baseline}: wins on {row.win}, ties on {row.tie}, "
+          f"loses on {row.loss} of {n_series} series.")  # fmt: skip
+
+# %% [markdown]
+# A detector **beats its own null** on a series when its event F1 is larger than at least 95 % of its 200 rotations (`event_f1_null_p` at most 0.05). By luck alone, a detector with no skill would do so on about one series in twenty. For an LSTM, count the series where every seed beats its null.
+
+# %%
+beats = labelled.assign(beats=labelled["event_f1_null_p"] <= 0.05)
+beats_null = (
+    beats.groupby(["detector", "series"])["beats"]
+    .all()
+    .groupby("detector")
+    .sum()
+    .reindex(DETECTORS)
+)
+by_luck = 0.05 * n_series
+fig, ax = plt.subplots(figsize=(8, 3))
+ax.barh(DETECTORS, beats_null, color=[COLOURS[d] for d in DETECTORS])
+ax.axvline(by_luck, color=lh.COLORS["black"], ls="--", label=f"expected by luck ({by_luck:.1f})")
+ax.invert_yaxis()
+ax.set(title="On how many series each detector beats its own rotation null (p ≤ 0.05)",
+       xlabel=f"series (of {n_series}); an LSTM: on every seed", ylabel="detector")  # fmt: skip
+ax.legend(loc="lower right")
+plt.show()
+for detector in DETECTORS:
+    print(f"{detector} beats its own null on {beats_null[detector]} of {n_series} series.")
+
+# %% [markdown]
+# ## Step 7 — Where the LSTMs help, and what false alarms cost
+#
+# Each point is one labelled series: how much better (above 0) or worse (below 0) an LSTM's mean event F1 over its seeds is than the baseline with the best mean rank (Step 4). Left to right: against how many days of data it had to fit on, how often the series is sampled, and which season `make corpus` found in the fit part (label-free: `lh.training.season`). The colour is NAB's family. Look for a region where the points sit above zero on both rows.
+
+# %%
+best_simple = mean_rank[SIMPLE].idxmin()
+about = series.loc[table.index]
+family_of = about["family"]
+season = about["season_hours"]
+descriptors = pd.DataFrame(
+    {
+        "days of fit data": about["fit_days"],
+        "step (minutes)": about["step_minutes"].astype(int),
+        "season in the fit part": np.select(
+            [season.between(20, 28), season.notna()], ["daily", "shorter"], "none found"
+        ),
+    }
+)
+family_colour = dict(zip(sorted(series["family"].unique()), PALETTE, strict=False))
+gains = pd.DataFrame({lstm: table[lstm] - table[best_simple] for lstm in LSTMS})
+fig, axes = plt.subplots(len(LSTMS), 3, figsize=(13, 3.3 * len(LSTMS)), sharey=True, squeeze=False)
+for r, lstm in enumerate(LSTMS):
+    for c, column in enumerate(descriptors):
+        ax, x = axes[r][c], descriptors[column]
+        if c == 0:
+            position = x
+            ax.set_xscale("log")
+        else:  # categories, the points of one category spread side by side
+            categories = sorted(x.unique())
+            position = x.map({v: i for i, v in enumerate(categories)}).astype(float)
+            position += (x.groupby(x).cumcount() / x.map(x.value_counts()) - 0.5) * 0.5
+            ax.set_xticks(range(len(categories)), [str(v) for v in categories])
+        for name, colour in family_colour.items():
+            mine = family_of == name
+            if not mine.any():  # a family without labelled series
+                continue
+            ax.scatter(position[mine], gains.loc[mine, lstm], color=colour, s=24, label=name)
+        ax.axhline(0, color=lh.COLORS["black"], lw=1)
+        ax.set(title=f"{lstm}, by {column}", xlabel=column,
+               ylabel=f"event F1 minus {best_simple}" if c == 0 else "")  # fmt: skip
+axes[0][0].legend(loc="lower left", fontsize="small")
+fig.suptitle(f"Where the LSTMs beat the best-ranked baseline ({best_simple}): above 0")
+plt.show()
+display(gains.groupby(descriptors["season in the fit part"]).mean().round(2))
+display(gains.groupby(family_of).mean().round(2))
+
+# %% [markdown]
+# An operator pays for every false alarm. Left: each detector's mean event F1 over the labelled series against its median false alarms per day there. Right: false alarms per day on the series without any labelled anomaly, where every alarm is false.
+
+# %%
+summary = labelled.groupby("detector").agg(
+    event_f1=("event_f1", "mean"),
+    false_alarms_per_day=("false_alarms_per_day", "median"),
+    fit_seconds=("fit_seconds", "median"),  # training time per series (and seed)
+)
+quiet = results[~results["has_spans"]].groupby("detector")["false_alarms_per_day"].mean()
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+for detector in DETECTORS:
+    left.scatter(summary.at[detector, "false_alarms_per_day"], summary.at[detector, "event_f1"],
+                 color=COLOURS[detector], marker=MARKERS[detector], s=70, label=detector)  # fmt: skip
+left.set(title="Detections against false alarms (labelled series)",
+         xlabel="median false alarms per day", ylabel="mean event F1")  # fmt: skip
+left.legend(loc="best", fontsize="small")
+right.barh(DETECTORS, quiet.reindex(DETECTORS), color=[COLOURS[d] for d in DETECTORS])
+right.invert_yaxis()
+right.set(title="False alarms on series without anomalies",
+          xlabel="mean false alarms per day", ylabel="detector")  # fmt: skip
+plt.show()
+print(summary.reindex(DETECTORS).round(3).to_string())
+
+# %% [markdown]
+# ## Checks
+#
+# Properties of the results and of the statistics, never that one detector wins.
+
+# %%
+assert set(everything["series"]) == set(nab.SERIES)  # the whole corpus, skipped series too
+assert everything.groupby("series")["detector"].nunique().eq(len(DETECTORS)).all()
+seeds = results[results["kind"] == "LSTM"].groupby(["series", "detector"])["seed"].apply(sorted)
+assert all(list(s) == meta["seeds"] for s in seeds)  # every LSTM on every seed
+assert results.loc[results["kind"] == "simple", "seed"].isna().all()
+assert results["event_f1_null_p"].dropna().between(1 / 201, 1).all()
+assert not differences  # the live rerun gave the committed rows
+assert np.allclose(ranks.sum(axis=1), len(DETECTORS) * (len(DETECTORS) + 1) / 2)
+assert (pairs["p_holm"] >= pairs["p"] - 1e-12).all()  # Holm never makes a p-value smaller
+assert (wtl[["win", "tie", "loss"]].sum(axis=1) == n_series).all()
+assert (beats_null <= n_series).all()
+print("All checks passed.")
+
+# %% [markdown]
+# ## Recap
+#
+# - A table for one series mixes skill with seed luck and chance: the seed spread and each detector's own null show how much.
+# - Over many series, rank the detectors on each series and average the ranks; the Friedman test says whether the mean ranks differ more than chance would make them.
+# - Pairwise Wilcoxon signed-rank tests with Holm's correction say which pairs differ, without the false discoveries of many uncorrected tests.
+# - `lh.verdict` over seeds (win, tie, loss) and "beats its own null" turn the same results into counts a reader can check.
+# - Whether an LSTM helps depends on the series: look at where, and at the false alarms it costs, before choosing.
+#
+# Next: back to your own data. Run your detector through `lh.Protocol` on many series, and judge it this way.
+
+# %% [markdown]
+# ## Going further — NAB's scoreboard
+#
+# NAB publishes a scoreboard of detectors, and our table has a `nab_standard` column. The numbers are not comparable. NAB lets each detector choose its own threshold on the whole data, labels included, and normalises each detector's score over the whole corpus between a "null" detector (no alarms) and a perfect one; it also ignores alarms in a probation period at the start of each series. Here every threshold comes from a calibration part of normal data, before the first labelled span, and the NAB score is computed per series on the test period only. Use `nab_standard` to compare detectors within this table, never with NAB's published figures.
+
+# %%
+display(
+    results[results["has_spans"]]
+    .groupby("detector")["nab_standard"]
+    .mean()
+    .reindex(DETECTORS)
+    .round(2)
+    .rename("mean NAB standard score per series")
+    .to_frame()
+)
+
+# %% [markdown]
+# ## Exercises
