@@ -60,7 +60,7 @@ print(f"seeds {SEEDS}")
 #
 # Two NAB series: **machine temperature** (a reading every 5 minutes; four labelled spans, the first a planned shutdown) and **NYC taxi** (passengers per half-hour, New York local time; five spans: the marathon, Thanksgiving, Christmas, New Year and a snowstorm). `lh.clean_series` checks each series and makes it regular, with the settings in `nab.CLEANING`:
 #
-# - **repeated timestamps**: the machine's clock steps back once, so a few stamps occur twice; the first reading is kept (a live system had only that one);
+# - **repeated timestamps**: the machine's clock steps back once, so a few stamps occur twice; the first reading is kept;
 # - **daylight saving**: on 2014-11-02 New York's clock shows 01:00–02:00 twice, so the taxi's 01:00 and 01:30 rows each count two half-hours. They are set missing and carried forward;
 # - **bins stamped by their end**: a 15-minute bin `(t − 15 min, t]` is stamped `t`, so no value is stamped before the readings it averages. pandas' default `resample("15min").mean()` stamps a bin by its **start**: its value at 21:15 already holds the 21:20 and 21:25 readings. The taxi's stamps mark the *start* of each half-hour, so they move forward first.
 #
@@ -160,9 +160,7 @@ plt.show()
 # - each seed makes two **restarts** from different random weights and keeps the one with the lower held-out loss;
 # - `lh.training.capacity` sizes the model from the number of training windows: more windows give more units and a *lower* epoch bound, about 100,000 window visits per fit, kept within 20–100 epochs (printed below). Adam at learning rate 0.01, batches of 128.
 #
-# Telemanom trains two layers of 80 units on far more data; what matters is that every fit runs until held-out loss stops improving (`FitResult.check()` asserts it). With `LSTM_HELPERS_MODEL_CACHE` set, the fits are read back from that cache: their lines say "loaded from the cache", and the times are load times.
-#
-# <!-- not-claims: 80 (Telemanom's config.yaml) -->
+# Every fit runs until held-out loss stops improving (`FitResult.check()` asserts it). With `LSTM_HELPERS_MODEL_CACHE` set, the fits are read back from that cache: their lines say "loaded from the cache" instead of the restarts' training lines, so no training time is printed.
 
 
 # %%
@@ -447,7 +445,7 @@ for name in SERIES:
 # A static threshold is one number, set on the calibration scores, and a **promise** about normal data:
 #
 # - the **calibration maximum** (`lh.max_threshold`) promises that nothing as ordinary as the calibration period will be flagged. It rests on one point, the largest;
-# - the **0.99 quantile** (`lh.tail_threshold(scores, 0.99)`, notebook 5 explains it in depth) promises that about 1 % of normal points are flagged. It needs at least 100 calibration scores to mean anything (both series have more).
+# - the **0.99 quantile** (`lh.tail_threshold(scores, 0.99)`, notebook 5 goes deeper) promises that about 1 % of normal points are flagged. It needs at least 100 calibration scores to mean anything (both series have more).
 #
 # Does the test period keep the promise? Its points outside the labelled spans are normal by the labels; the table gives, per rule, the share of them flagged, the false alarms per day and the event F1.
 
