@@ -966,6 +966,8 @@ for name in SERIES:
 
 # %% [markdown]
 # **Where the error buffer reaches.** Telemanom widens every flag by its error buffer of 100 points on each side, but keeps only what the current window judges. A burst of large errors added to the LSTM's test errors shows how far back it can change flags: inside the first window the chosen k, and so every flag of the window, may change; after it, nothing before the burst's own batch of 70 points.
+#
+# **Its null is conservative.** Step 6 rotates the flags themselves, so a rotation can move flags into the points no window judges, where the threshold could never flag: the rotated results can do better than the threshold ever could, and a p-value from them is, if anything, too large.
 
 # %%
 BURSTS = []  # (series, burst position, first point of its batch, earliest changed flag)
