@@ -123,9 +123,9 @@ assert ex2_per_week[ex2_q] <= ex2_budget_per_week
 # %% [markdown] tags=["exercise"]
 # ### 📝 Exercise 3 — Why the point-adjust trap works
 #
-# **Goal.** Test Step 9's explanation: point adjustment flatters random scores because NAB's spans are long.
+# **Goal.** Test Step 8's explanation: point adjustment flatters random scores because NAB's spans are long.
 #
-# **Starting point.** Shorten every taxi span to `ex3_hours` hours on each side of its centre (NAB centres its spans on the labelled event). On the test period, compute `best_f1` (Step 9) without and with adjustment, for the LSTM's first seed (`SMOOTHED["NYC taxi", "calibration max", "LSTM", SEEDS[0]]`) and for coin flips (`np.random.default_rng(SEEDS[0]).random(n)`), against the full spans and against the short ones.
+# **Starting point.** Shorten every taxi span to `ex3_hours` hours on each side of its centre (NAB centres its spans on the labelled event). On the test period, compute `best_f1` (Step 8) without and with adjustment, for the LSTM's first seed (`SMOOTHED["NYC taxi", "calibration max", "LSTM", SEEDS[0]]`) and for coin flips (`np.random.default_rng(SEEDS[0]).random(n)`), against the full spans and against the short ones.
 #
 # **How to check.** `ex3_table` has rows `(spans, detector)` and the columns `best F1` and `best point-adjusted F1`. Which figure falls the most when the spans shrink?
 
