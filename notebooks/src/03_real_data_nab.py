@@ -14,7 +14,7 @@
 # **Prerequisites:** notebooks 1 and 2. **Run time:** a few minutes: it trains twelve LSTMs (two kinds, two series, three seeds), each from two random starts; the README's table gives the run time that `make bench` measured.
 
 # %% [markdown]
-# **Data.** NAB is MIT licensed and not redistributed here: `nab.load` downloads the files once from NAB's repository at a pinned commit, verifies their checksums and caches them. Offline, point the `LSTM_HELPERS_DATA` environment variable at a folder laid out like NAB's repository. If `LSTM_HELPERS_MODEL_CACHE` names a folder, finished fits are kept there and a second run reads them instead of training again.
+# **Data.** NAB is MIT licensed and not redistributed here: `nab.load` downloads the files once from NAB's repository at a pinned commit, verifies their checksums and caches them. Offline, point the `LSTM_HELPERS_DATA` environment variable at a folder laid out like NAB's repository.
 
 # %% [markdown]
 # ## Setup
@@ -122,9 +122,10 @@ print(f"bins filled by carrying the last value forward: {', '.join(map(str, fill
 # 1. **Training period**: everything before the first labelled span, less a day's margin, so that no model learns from a labelled event or from after one. It is cut into a **fit** part, which detectors learn from, and a **calibration** part at its end (30 %), normal data no detector has seen, with a gap of `T − 1` points between them so that no window holds points of both.
 # 2. **Label-free choices, on calibration only.** A detector may come in a few *variants* (Step 4), and every score may be smoothed by a causal trailing mean over none, an hour, 6 hours or a day. A threshold set on the first half of the calibration part raises alarms (runs of flags) on its second half, all false; the protocol keeps the first variant, with its shortest smoothing, that raises at most one (chance alone often gives one).
 # 3. **One threshold rule**: the largest smoothed score of the whole calibration part (`lh.max_threshold`).
-# 4. **Test period**: everything after; labels are read only here.
-#
-# `make_protocol` does it for any NAB series: load, clean, move the spans onto the cleaned clock, and choose the LSTMs' window length `T` from the fit part's season (`lh.training.window_length`: whole cycles, 24 to 48 steps). It is the first **detector cell**: notebook 6 and the corpus runner run exactly these cells on 35 series.
+# 4. **Test period**: everything after. The labels place the cut (the first span's start); otherwise they are read only here, to score the alarms.
+
+# %% [markdown]
+# `make_protocol` does it for any NAB series: load, clean, move the spans onto the cleaned clock, and choose the LSTMs' window length `T` from the fit part's season (`lh.training.window_length`: whole cycles when a cycle fits in 24 to 48 steps, otherwise 48; the cell prints what `T` is in hours). It is the first **detector cell**: notebook 6 and the corpus runner run exactly these cells on 35 series.
 
 # %% tags=["detectors"]
 # The detector cells run on their own too (notebook 6, the corpus runner): they import what they use.
@@ -161,14 +162,13 @@ for label, name in SERIES.items():
     p = PROTOCOLS[label]
     train, validation = p.validation_split()
     print(
-        f"{label}: one point every {nab.CLEANING[name]['step']}, T = {T[label]} steps\n"
+        f"{label}: one point every {nab.CLEANING[name]['step']}, T = {T[label]} steps "
+        f"({T[label] * p.series.index.freq / pd.Timedelta('1h'):g} hours)\n"
         f"  fit         {p.fit[0]} .. {p.fit[-1]} ({len(p.fit):,} points; the LSTMs train on "
         f"the first {len(train):,} and stop early on the last {len(validation):,})\n"
         f"  calibration {p.calibration[0]} .. {p.calibration[-1]} ({len(p.calibration):,} points)\n"
         f"  test        {p.test[0]} .. {p.test[-1]} ({len(p.test):,} points, {len(p.spans)} spans)"
     )
-    probation = min(int(0.15 * len(RAW[label])), 750)  # NAB: 15 % of the file, at most 750 rows
-    print(f"  (NAB's probationary period would be its first {probation:,} raw rows)")
 
 
 # %%
@@ -194,7 +194,7 @@ for ax, (label, p) in zip(axes, PROTOCOLS.items(), strict=True):
 plt.show()
 
 # %% [markdown]
-# The price of learning only from what comes before the first span is little data: machine temperature's fit part is a few days. NAB's own rule is different: its scorer ignores a *probationary period* at the start of each file (15 % of it, at most 750 rows), a warm-up for detectors that learn online as the stream arrives. Ours learn once and are then frozen.
+# The price of learning only from what comes before the first span is little data: machine temperature's fit part is a few days ("Going further" compares this with NAB's probationary period).
 
 # %% [markdown]
 # ## Step 4 — The simple baselines, each with a few variants
@@ -206,7 +206,7 @@ plt.show()
 # - **Seasonal profile** (`lh.seasonal_residual`): distance from the fit part's median for that time of day, or of the week when the fit part holds two weeks or more. If it does as well, what a model learnt is the calendar.
 # - **Naive forecast** (`lh.persistence_error`): the error of "the same as one step, one day or one week ago". Any forecaster must beat it to be worth training.
 #
-# Every score is **causal**: the score stamped `t` uses data up to `t` only (the checks test it by perturbation). A baseline scores NaN where the series has a long gap.
+# Every score is **causal**: the score stamped `t` uses data up to `t` only (a perturbation at one `t0` per series, in the checks, tests it). A baseline scores NaN where the series has a long gap.
 
 
 # %% tags=["detectors"]
@@ -404,7 +404,7 @@ for label, p in PROTOCOLS.items():
 print(f"{len(rows)} rows: {len(SIMPLE)} baselines on {len(PROTOCOLS)} series")
 
 # %% [markdown]
-# The LSTMs take longer: each fit prints one line when it is done, and `lh.fit_restarts` prints its own progress lines when a restart or a fit takes more than 10 seconds.
+# The LSTMs take longer: each fit prints one line when it is done, and `lh.fit_restarts` prints its own progress lines when a restart or a fit takes more than 10 seconds. With the environment variable `LSTM_HELPERS_MODEL_CACHE` set to a folder, finished fits are kept there and a later run reads them back ("loaded from the cache"): the seconds printed are then load times, not training times.
 
 # %%
 for label, p in PROTOCOLS.items():
@@ -484,6 +484,12 @@ for (s, d), group in CONVERGENCE.groupby(["series", "detector"], sort=False):
             else ""
         )
     )
+for s, group in CONVERGENCE.groupby("series", sort=False):
+    capped = int((~group["stopped early"]).sum())
+    print(
+        f"{s}: the epoch cap, not early stopping, ended {capped} of {len(group)} fits"
+        + ("; their scores are a lower bound for these LSTMs" if capped else "")
+    )
 
 # %% [markdown]
 # ## Step 7 — The results table: every detector against its own null
@@ -491,16 +497,17 @@ for (s, d), group in CONVERGENCE.groupby(["series", "detector"], sort=False):
 # How to read each column:
 #
 # - **event F1** (with event precision and recall): a span is found when an alarm overlaps it, and an alarm is correct when it overlaps a span. It is 0, not undefined, when a detector finds nothing but raises false alarms.
-# - **PR-AUC**: the average precision of the **smoothed score that is thresholded**, over the test period, with the points inside spans as the positives. It needs no threshold: it asks whether the score ranks the labelled points above the others.
+# - **PR-AUC**: the average precision of the **smoothed score that is thresholded**, over the test period, with the points inside spans as the positives.
 # - **false alarms per day**: alarms that touch no span, per day of the test period.
-# - **null p-values**: the share of 200 rotations of the detector's own smoothed test scores, judged exactly like it, that do at least as well. A rotation keeps everything about a score but its link with time. A result with **p ≥ 0.05 is not distinguishable from chance on this series**.
+# - **null p-values**: the share of 200 rotations of the detector's own smoothed test scores, judged exactly like it, that do at least as well. A rotation keeps everything about a score but its link with time. A result with **p ≥ 0.05 is not distinguishable from chance on this series**; the smallest p that 200 rotations can give is 1/201 (the cell prints it).
 #
-# There are no point metrics (precision and recall over points). NAB's spans are drawn wide on purpose, centred on each event (the cell prints their widths), so point recall would reward a detector for flagging two days around an event, which no operator wants. Event metrics count each span once.
+# PR-AUC is the one point metric here, and it needs no threshold; there is no point precision, recall or F1 at the threshold. NAB's spans are drawn wide on purpose, centred on each event (the cell prints their widths), so point recall would reward flagging two days around an event, which no operator wants. Read PR-AUC as "does the score rank span points higher", the event metrics for the alarms.
 
 # %%
 for label, p in PROTOCOLS.items():
-    widths = sorted({(b - a) / pd.Timedelta("1h") for a, b in p.spans})
-    print(f"{label}: spans {', '.join(f'{w:.0f}' for w in widths)} hours wide")
+    widths = pd.Series([round((b - a) / pd.Timedelta("1h")) for a, b in p.spans]).value_counts()
+    print(f"{label}: " + ", ".join(f"{n} spans {w} hours wide" for w, n in widths.items()))
+print(f"the smallest p-value 200 rotations can give: 1/{200 + 1} = {1 / 201:.4f}")
 COLUMNS = [
     "series", "detector", "seed", "variant", "smoothing", "spans_found", "event_f1",
     "event_f1_null_p", "pr_auc", "pr_auc_null_p", "false_alarms_per_day",
@@ -569,7 +576,7 @@ for label in PROTOCOLS:
 # %% [markdown]
 # ## Step 8 — Verdicts over seeds, generated from the table
 #
-# One rule decides whether one detector beats another, the same in every notebook (`lh.verdict`): a **win** when every seed of the LSTM beats the baseline, a **loss** when every seed loses to it, a **tie** otherwise, since another seed could have told the other story. The picture shows every verdict; the sentences below it are generated from `results`, and the checks recompute them.
+# One rule decides whether one detector beats another, the same in every notebook (`lh.verdict`): a **win** when every seed of the LSTM beats the baseline, a **loss** when every seed loses to it, a **tie** otherwise, since another seed could have told the other story. The picture shows every verdict. A verdict between two results of which one is not distinguishable from chance (null p ≥ 0.05 on some seed) says nothing about skill: such cells are marked `*` and hatched. The line under the picture, one per series, is generated from `results`, and the checks recompute it.
 
 
 # %%
@@ -591,22 +598,48 @@ def verdict_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 VERDICTS = verdict_table(results)
+
+
+def chance_level(table: pd.DataFrame, label: str, metric: str, detector: str) -> bool:
+    """Whether some seed of a detector is not distinguishable from chance (p >= lh.chance.ALPHA)."""
+    mine = table[(table["series"] == label) & (table["detector"] == detector)]
+    return bool((mine[f"{metric}_null_p"] >= lh.chance.ALPHA).any())
+
+
+VERDICTS["chance side"] = [
+    chance_level(results, r.series, r.metric, r.LSTM)
+    or chance_level(results, r.series, r.metric, r.baseline)
+    for r in VERDICTS.itertuples()
+]
 VERDICT_COLORS = {"win": lh.COLORS["blue"], "tie": "0.85", "loss": lh.COLORS["orange"]}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
 for ax, label in zip(axes, PROTOCOLS, strict=True):
     mine = VERDICTS[VERDICTS["series"] == label]
-    grid = mine.pivot_table(
-        index=["LSTM", "metric"], columns="baseline", values="verdict", aggfunc="first", sort=False
-    )[list(SIMPLE)]
+    grid, chance = (
+        mine.pivot_table(
+            index=["LSTM", "metric"], columns="baseline", values=v, aggfunc="first", sort=False
+        )[list(SIMPLE)]
+        for v in ("verdict", "chance side")
+    )
     for (i, j), verdict in np.ndenumerate(grid.to_numpy()):
         ax.add_patch(plt.Rectangle((j, i), 1, 1, color=VERDICT_COLORS[verdict], ec="white", lw=2))
-        ax.text(j + 0.5, i + 0.5, verdict, ha="center", va="center", color="black")
+        marked = bool(chance.iloc[i, j])
+        if marked:
+            ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, hatch="//", ec="0.35", lw=0))
+        ax.text(
+            j + 0.5, i + 0.5, verdict + ("*" if marked else ""), ha="center", va="center",
+            color="black", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if marked else None,
+        )  # fmt: skip
     ax.set(xlim=(0, len(SIMPLE)), ylim=(len(grid), 0), title=f"{label}: the LSTM's verdict against")
     ax.set_xticks(np.arange(len(SIMPLE)) + 0.5, list(SIMPLE), rotation=15)
     ax.set_yticks(
         np.arange(len(grid)) + 0.5,
         [f"{lstm.removeprefix('LSTM ')}, {METRICS[m]}" for lstm, m in grid.index],
     )
+fig.text(
+    0.5, -0.04, "* one side is not distinguishable from chance (null p ≥ 0.05 on some seed): "
+    "no evidence of skill", ha="center",
+)  # fmt: skip
 plt.show()
 
 
@@ -615,71 +648,30 @@ def listed(names: list) -> str:
     return ", ".join(names) if names else "none"
 
 
-def chance_sentence(table: pd.DataFrame, label: str, metric: str) -> str:
-    """Which detectors beat their own null on every seed, on some, or on none."""
-    p_values = table[table["series"] == label].groupby("detector", sort=False)[f"{metric}_null_p"]
-    every = [d for d, v in p_values if (v < 0.05).all()]
-    some = [
-        f"{d} ({(v < 0.05).sum()} of {len(v)} seeds)"
-        for d, v in p_values
-        if 0 < (v < 0.05).sum() < len(v)
+def takeaway(table: pd.DataFrame, verdicts: pd.DataFrame, label: str) -> str:
+    """One series in a line: the best detector per metric, LSTMs that win against every baseline."""
+    mine = table[table["series"] == label]
+    medians = mine.groupby("detector", sort=False)[list(METRICS)].median()
+    best = [f"by {METRICS[m]} the {medians[m].idxmax()} ({medians[m].max():.3f})" for m in METRICS]
+    v = verdicts[verdicts["series"] == label]
+    sweeps = [
+        f"the {lstm} by {METRICS[m]}"
+        for (lstm, m), g in v.groupby(["LSTM", "metric"], sort=False)
+        if (g["verdict"] == "win").all()
     ]
-    none = [d for d, v in p_values if not (v < 0.05).any()]
     return (
-        f"{label}, {METRICS[metric]}: beats its own null on every seed: {listed(every)}; "
-        f"on some seeds: {listed(some)}; not distinguishable from chance on this series: "
-        f"{listed(none)}."
+        f"{label}: best (median over seeds) {' and '.join(best)}; an LSTM that wins against every "
+        f"simple baseline: {listed(sweeps)}; {int(v['chance side'].sum())} of {len(v)} verdicts "
+        f"have a side not distinguishable from chance."
     )
 
 
-def lstm_sentence(
-    table: pd.DataFrame, verdicts: pd.DataFrame, label: str, metric: str, lstm: str
-) -> str:
-    """An LSTM's verdicts against the simple baselines, and by how much it beats its null."""
-    mine = verdicts[
-        (verdicts["series"] == label) & (verdicts["metric"] == metric) & (verdicts["LSTM"] == lstm)
-    ]
-    by = {v: list(mine.loc[mine["verdict"] == v, "baseline"]) for v in ("win", "tie", "loss")}
-    rows_ = table[(table["series"] == label) & (table["detector"] == lstm)]
-    values = rows_[metric]
-    simple = table[(table["series"] == label) & table["detector"].isin(SIMPLE)]
-    best = simple.loc[simple[metric].idxmax()]
-    q95 = max(
-        np.nanpercentile(getattr(NULLS[label, lstm, s], f"{metric}_null"), 95)
-        for s in rows_["seed"]
-    )
-    p_values = rows_[f"{metric}_null_p"]
-    sentence = (
-        f"{label}, {METRICS[metric]}: the {lstm} scores {values.min():.3f}-{values.max():.3f} over "
-        f"seeds (null p {p_values.max():.3f} at most; on every seed, 95 % of its rotations score "
-        f"at most {q95:.3f}); the best simple baseline is the {best['detector']} ({best[metric]:.3f}). "
-    )
-    if not by["tie"] and not by["loss"]:
-        sentence += (
-            f"It wins against every simple baseline, by {values.min() - best[metric]:.3f} or more."
-        )
-    else:
-        parts = [f"{word} {', '.join(by[v])}" for v, word in
-                 (("win", "wins against"), ("tie", "ties with"), ("loss", "loses to")) if by[v]]  # fmt: skip
-        sentence += f"It {'; '.join(parts)}."
-    chance = int((p_values >= 0.05).sum())
-    if chance:
-        sentence += (
-            f" On {chance} of {len(p_values)} seeds it is not distinguishable from chance "
-            f"(p >= 0.05)" + (": a win there is no evidence of skill." if by["win"] else ".")
-        )
-    return sentence
+TAKEAWAYS = [takeaway(results, VERDICTS, label) for label in PROTOCOLS]
+for line in TAKEAWAYS:
+    print(line)
 
-
-SENTENCES = [chance_sentence(results, label, m) for label in PROTOCOLS for m in METRICS]
-SENTENCES += [
-    lstm_sentence(results, VERDICTS, label, m, lstm)
-    for label in PROTOCOLS
-    for m in METRICS
-    for lstm in LSTMS
-]
-for sentence in SENTENCES:
-    print("-", sentence)
+# %% [markdown]
+# Beating its own null is necessary, not sufficient: it says that a detector's alarms fall on spans more often than chance would place the same alarms, not that the detector is good. Read the nulls and the verdicts together: a win counts only where neither side is at chance level.
 
 # %% [markdown]
 # ## Checks
@@ -772,39 +764,108 @@ for r in results.itertuples():
     assert null.event_f1_p == r.event_f1_null_p and null.pr_auc_p == r.pr_auc_null_p
 
 # The verdicts and sentences printed are the ones the table gives.
-assert VERDICTS.equals(verdict_table(results))
 for r in VERDICTS.itertuples():
     mine = results[results["series"] == r.series]
     a = mine.loc[mine["detector"] == r.LSTM, r.metric]
     b = mine.loc[mine["detector"] == r.baseline, r.metric]
     expected = "win" if a.min() > b.max() else "loss" if a.max() < b.min() else "tie"
     assert r.verdict == expected
-assert SENTENCES == [chance_sentence(results, s, m) for s in PROTOCOLS for m in METRICS] + [
-    lstm_sentence(results, VERDICTS, s, m, d) for s in PROTOCOLS for m in METRICS for d in LSTMS
-]
+assert VERDICTS.drop(columns="chance side").equals(verdict_table(results))
+assert TAKEAWAYS == [takeaway(results, VERDICTS, s) for s in PROTOCOLS]
+
+
+# The takeaways agree with the long sentences below (per series, metric and LSTM), generated
+# from the same table but by other code: who beats its null, and who wins against every baseline.
+def chance_sentence(table: pd.DataFrame, label: str, metric: str) -> str:
+    """Which detectors beat their own null on every seed, on some, or on none."""
+    p_values = table[table["series"] == label].groupby("detector", sort=False)[f"{metric}_null_p"]
+    every = [d for d, v in p_values if (v < 0.05).all()]
+    some = [
+        f"{d} ({(v < 0.05).sum()} of {len(v)} seeds)"
+        for d, v in p_values
+        if 0 < (v < 0.05).sum() < len(v)
+    ]
+    none = [d for d, v in p_values if not (v < 0.05).any()]
+    return (
+        f"{label}, {METRICS[metric]}: beats its own null on every seed: {listed(every)}; "
+        f"on some seeds: {listed(some)}; not distinguishable from chance on this series: "
+        f"{listed(none)}."
+    )
+
+
+def lstm_sentence(
+    table: pd.DataFrame, verdicts: pd.DataFrame, label: str, metric: str, lstm: str
+) -> str:
+    """An LSTM's verdicts against the simple baselines, and by how much it beats its null."""
+    mine = verdicts[
+        (verdicts["series"] == label) & (verdicts["metric"] == metric) & (verdicts["LSTM"] == lstm)
+    ]
+    by = {v: list(mine.loc[mine["verdict"] == v, "baseline"]) for v in ("win", "tie", "loss")}
+    rows_ = table[(table["series"] == label) & (table["detector"] == lstm)]
+    values = rows_[metric]
+    simple = table[(table["series"] == label) & table["detector"].isin(SIMPLE)]
+    best = simple.loc[simple[metric].idxmax()]
+    q95 = max(
+        np.nanpercentile(getattr(NULLS[label, lstm, s], f"{metric}_null"), 95)
+        for s in rows_["seed"]
+    )
+    p_values = rows_[f"{metric}_null_p"]
+    sentence = (
+        f"{label}, {METRICS[metric]}: the {lstm} scores {values.min():.3f}-{values.max():.3f} over "
+        f"seeds (null p {p_values.max():.3f} at most; on every seed, 95 % of its rotations score "
+        f"at most {q95:.3f}); the best simple baseline is the {best['detector']} ({best[metric]:.3f}). "
+    )
+    if not by["tie"] and not by["loss"]:
+        sentence += (
+            f"It wins against every simple baseline, by {values.min() - best[metric]:.3f} or more."
+        )
+    else:
+        parts = [f"{word} {', '.join(by[v])}" for v, word in
+                 (("win", "wins against"), ("tie", "ties with"), ("loss", "loses to")) if by[v]]  # fmt: skip
+        sentence += f"It {'; '.join(parts)}."
+    chance = int((p_values >= 0.05).sum())
+    if chance:
+        sentence += (
+            f" On {chance} of {len(p_values)} seeds it is not distinguishable from chance "
+            f"(p >= 0.05)" + (": a win there is no evidence of skill." if by["win"] else ".")
+        )
+    return sentence
+
+
+for s in PROTOCOLS:
+    for m in METRICS:
+        for d in LSTMS:
+            sweep = "It wins against every simple baseline" in lstm_sentence(
+                results, VERDICTS, s, m, d
+            )
+            assert sweep == (f"the {d} by {METRICS[m]}" in takeaway(results, VERDICTS, s))
+        at_chance = chance_sentence(results, s, m).split("not distinguishable from chance")[1]
+        p_values = results[results["series"] == s].groupby("detector")[f"{m}_null_p"]
+        for d, v in p_values:
+            assert (f" {d}" in at_chance) == (v >= lh.chance.ALPHA).all(), (s, m, d)
 
 print("All checks passed.")
 
 # %% [markdown]
 # ## Recap
 #
-# - **Clean data first.** Repeated timestamps, daylight saving and how bins are stamped decide results: on raw taxi data, the static z-score's "marathon detection" was the hour the clocks went back. Bins stamped by their end keep scores from being stamped before their data; the checks prove it on the raw series.
-# - **One protocol, one budget.** Every detector learns only from what precedes the first labelled span, makes its label-free choices (at most three variants, four smoothing lengths) on calibration data, and is thresholded and scored the same way.
-# - **An LSTM trained right, without labels**: early stopping on held-out normal windows, the best epoch's weights, restarts kept on held-out loss, window length and capacity from the data, checked for every fit.
-# - **Chance and luck are not skill.** Each result stands beside its own null, and `lh.verdict` calls a win only when every seed wins; Step 8 says, from the table, where an LSTM earns its cost on these two series and where it does not.
-# - **Look at the alarms.** A span counts as found by any overlapping alarm; on taxi, several of a baseline's "hits" were night troughs like its false alarms ("Going further").
+# - **Clean data first.** On raw taxi data, the static z-score's "marathon detection" was the hour the clocks went back. No score is stamped before its data; a perturbation of the raw series at one `t0` per series tests it.
+# - **One protocol, one budget.** Every detector learns only from what precedes the first span, makes its label-free choices on calibration data, and is thresholded and scored the same way.
+# - **An LSTM trained right, without labels**: early stopping on held-out normal windows, restarts kept on held-out loss, window and capacity from the data, checked for every fit. Where the epoch cap ended a fit while its held-out loss was still falling, Step 5 counts it: its scores are a lower bound for that LSTM.
+# - **Chance and luck are not skill.** Each result has its own null; `lh.verdict` calls a win only when every seed wins; a win against a result at chance level is no evidence of skill. Step 8's lines say where an LSTM earns its cost on these two series.
+# - **Look at the alarms.** Any overlapping alarm finds a span; on taxi, several of the static z-score's "hits" were night hours like its false alarms ("Going further"); every detector's alarms deserve that look.
 #
-# Next: two series are not evidence either way. Notebook 4 keeps these series and asks how the threshold itself should be set (Telemanom's dynamic threshold, an alarm budget); notebook 6 runs exactly this notebook's detector cells on all 35 NAB series and ranks the detectors there.
+# Next: two series are not evidence either way. [Notebook 6](06_judging_on_many_series.ipynb) runs this notebook's detector cells on all 35 NAB series and ranks the detectors there (notebook 4 asks how the threshold itself should be set).
 
 # %% [markdown]
 # ## Going further
 #
-# Two looks behind the table: what each "hit" of a baseline was, and how this notebook's LSTM budget compares with published LSTM detectors.
+# Looks behind the table: what each "hit" of a baseline was, how this notebook's LSTM budget compares with published LSTM detectors, NAB's probationary period, and the model cache.
 
 # %% [markdown]
 # ### What a hit really was
 #
-# A span counts as found when any alarm overlaps it, and NAB's taxi spans last days. So before crediting a detector with an event, look at what it flagged. The cell lists every alarm of the static z-score on NYC taxi's test period: when it happened, the passengers in its most extreme hour, and whether it overlaps a labelled span.
+# A span counts as found when any alarm overlaps it, and NAB's taxi spans last days. So before crediting a detector with an event, look at what it flagged. The cell lists every alarm of the static z-score on NYC taxi's test period: when it happened, the passengers in its most extreme hour, and whether it overlaps a labelled span. The static z-score is two-sided (it scores `|z|`), so with no smoothing it flags every hour below one fixed count or above another. The LSTMs' and the seasonal profile's alarms deserve the same look: `describe_alarms` takes any detector's flags.
 
 # %%
 taxi = PROTOCOLS["NYC taxi"]
@@ -842,15 +903,15 @@ def describe_alarms(flags: pd.Series, series: pd.Series, spans: list) -> pd.Data
 
 HITS = describe_alarms(static_flags, taxi.series, taxi.spans)
 HITS["x usual"] = HITS["passengers"] / HITS["usual then"]
-cutoff = (
-    taxi_fit.mean() - static_threshold * taxi_fit.std()
-)  # with no smoothing: flagged below this
+# With no smoothing, |z| > threshold: flagged below the lower count or above the upper one.
+cutoff = taxi_fit.mean() - static_threshold * taxi_fit.std()
+upper = taxi_fit.mean() + static_threshold * taxi_fit.std()
 calibration_peak = smoothed[taxi.calibration].idxmax()
 print(
     f"smoothing: {static_row.smoothing}; threshold {static_threshold:.3f}, set by the calibration "
     f"part's most extreme hour, {calibration_peak:%a %d %b %H:%M} "
     f"({taxi.series[calibration_peak]:,.0f} passengers); so every hour with fewer than "
-    f"{cutoff:,.0f} passengers is flagged, whatever the day and the hour"
+    f"{cutoff:,.0f} or more than {upper:,.0f} passengers is flagged, whatever the day and the hour"
 )
 HITS.round({"x usual": 2})
 
@@ -862,7 +923,7 @@ print(
     f"{len(in_span)} of its {len(HITS)} alarms overlap a span. "
     f"{len(far)} are far from what the fit part saw at that hour of the week (over 3 times or "
     f"under a third of its median): {listed([f'{r.at} ({r.passengers:,.0f})' for r in far.itertuples()])}. "
-    f"The other {len(low)} are hours below the cutoff: "
+    f"The other {len(low)} are hours below the lower count: "
     f"{listed([f'{r.at} in the {r.span} span ({r.passengers:,.0f})' for r in low.itertuples()])}; "
     f"so are {(false_alarms['passengers'] < cutoff).sum()} of its {len(false_alarms)} false alarms."
 )
@@ -891,7 +952,7 @@ print("checked: the reading below holds for this run")
 
 
 # %% [markdown]
-# Read with the list, the static z-score's record on taxi is thinner than its event F1. Two of its hits are events, values far from anything seen at that hour: New Year's night and the snowstorm's travel ban. The others in spans are low night hours, flagged for the same reason as its false alarms: with one mean and one standard deviation for every hour, it flags any hour below a fixed count, a quiet Monday 04:00 as readily as a dawn after Christmas, and the calibration hour that set its threshold was such a Monday. Its "marathon" hit is the Monday night after the race; the race itself barely shows in the counts, with no more passengers than on the Sundays around it. A null guards against luck on average; only a look at the alarms tells what each one was.
+# Read with the list, the static z-score's record on taxi is thinner than its event F1. Two of its hits are events, values far from anything seen at that hour: New Year's night and the snowstorm's travel ban. The others in spans are low night hours, flagged for the same reason as its false alarms: with one mean and one standard deviation for every hour, it flags any hour outside two fixed counts, a quiet Monday 04:00 as readily as a dawn after Christmas, and the calibration hour that set its threshold was such a Monday. Its "marathon" hit is the Monday night after the race; the race itself barely shows in the counts, with no more passengers than on the Sundays around it. A null guards against luck on average; only a look at the alarms tells what each one was.
 
 # %% [markdown]
 # ### The LSTMs' budget beside Telemanom's and Orion's
@@ -929,6 +990,28 @@ for (label, detector, seed), fit in FITS.items():
             "epochs run (kept)": f"{min(epochs)}-{max(epochs)}",
         }
 pd.concat([pd.DataFrame(ours).T, PUBLISHED])
+
+# %% [markdown]
+# ### NAB's probationary period
+#
+# NAB's own rule differs from this notebook's periods: its scorer ignores a *probationary period* at the start of each file (15 % of it, at most 750 rows), a warm-up for detectors that learn online as the stream arrives. Ours learn once, from what comes before the first span, and are then frozen. The cell prints how many raw rows NAB's probation would be.
+
+# %%
+for label in PROTOCOLS:
+    probation = min(int(0.15 * len(RAW[label])), 750)  # NAB: 15 % of the file, at most 750 rows
+    print(
+        f"{label}: NAB's probationary period would be the first {probation:,} of its {len(RAW[label]):,} raw rows"
+    )
+
+# %% [markdown]
+# ### Running again: the model cache
+#
+# If the environment variable `LSTM_HELPERS_MODEL_CACHE` names a folder, `lh.fit_restarts` keeps each finished fit there (the weights and the training history), keyed by everything that decides it, and a later run with the same data and settings reads it back instead of training again. The results are the same; only Step 5's times change, to load times. The cell says how many of this run's fits were read back.
+
+# %%
+print(
+    f"{sum(fit.from_cache for fit in FITS.values())} of {len(FITS)} LSTM fits in this run were read from the model cache"
+)
 
 # %% [markdown]
 # ## Exercises
