@@ -13,10 +13,11 @@ lstm_helpers as lh`` gives the pipeline, in the order a notebook uses it:
    ``tail_threshold``: a threshold as a promised false-alarm rate, read off the scores
    empirically, from a Gaussian, or from a peaks-over-threshold tail);
 4. :mod:`~lstm_helpers.metrics` – ``alarms`` (runs of flags), ``span_mask``,
-   ``point_metrics``, ``event_metrics``, ``pr_auc``, ``false_alarms_per_day``,
-   ``detection_delays``, ``evaluate`` and ``point_adjust`` (a trap, shown as one);
-5. :mod:`~lstm_helpers.chance` – ``circular_shift``, ``rotation_null`` (a detector's own
-   null) and ``verdict`` (the one rule for "better over seeds");
+   ``point_metrics``, ``event_metrics``, ``pr_auc``, ``evaluate`` and ``point_adjust`` (a
+   trap, shown as one); ``metrics.false_alarms_per_day`` and ``metrics.detection_delays``
+   feed ``Protocol.run``'s table;
+5. :mod:`~lstm_helpers.chance` – ``rotation_null`` (a detector's own null, built on
+   ``chance.circular_shift``) and ``verdict`` (the one rule for "better over seeds");
 6. :mod:`~lstm_helpers.plotting` – colour-blind-safe figures; every function takes ``ax=``
    and returns the Axes.
 
@@ -48,16 +49,14 @@ from .baselines import (
     seasonal_residual,
     static_zscore,
 )
-from .chance import circular_shift, rotation_null, verdict
+from .chance import rotation_null, verdict
 from .cleaning import clean_series
 from .data import coupled_metrics, decouple, sine_with_spikes, smooth_random_metrics
 from .errors import error_frame, per_step_errors, to_long, to_wide
 from .metrics import (
     alarms,
-    detection_delays,
     evaluate,
     event_metrics,
-    false_alarms_per_day,
     point_adjust,
     point_metrics,
     pr_auc,
@@ -94,15 +93,12 @@ __all__ = [
     "apply_style",
     "calibration_split",
     "causal_scores",
-    "circular_shift",
     "clean_series",
     "coupled_metrics",
     "decouple",
-    "detection_delays",
     "error_frame",
     "evaluate",
     "event_metrics",
-    "false_alarms_per_day",
     "fit_restarts",
     "localise",
     "make_forecast_windows",

@@ -26,7 +26,7 @@ def n_runs(flags):
 @settings(deadline=None, max_examples=200)
 @given(arrays(np.bool_, st.integers(2, 200)), st.integers(0, 2**32 - 1))
 def test_circular_shift_is_a_rotation_that_keeps_the_alarms(flags, seed):
-    shifted = lh.circular_shift(flags, seed)
+    shifted = lh.chance.circular_shift(flags, seed)
     # Some rotation by 1 .. n-1 of the flags, as a loop would find it.
     rotations = [k for k in range(1, len(flags)) if np.array_equal(np.roll(flags, k), shifted)]
     assert rotations
@@ -36,16 +36,16 @@ def test_circular_shift_is_a_rotation_that_keeps_the_alarms(flags, seed):
 
 def test_circular_shift_is_seeded_and_keeps_a_series_index():
     flags = pd.Series(np.arange(20) % 7 == 0, index=pd.date_range("2020", periods=20, freq="h"))
-    a, b = lh.circular_shift(flags, 3), lh.circular_shift(flags, 3)
+    a, b = lh.chance.circular_shift(flags, 3), lh.chance.circular_shift(flags, 3)
     assert a.equals(b) and a.index.equals(flags.index) and not a.equals(flags)
     with pytest.raises(TypeError, match="seed must be an integer"):
-        lh.circular_shift(flags, 1.5)
+        lh.chance.circular_shift(flags, 1.5)
     with pytest.raises(ValueError, match="seed must be >= 0"):
-        lh.circular_shift(flags, -1)
+        lh.chance.circular_shift(flags, -1)
     with pytest.raises(ValueError, match="at least 2 entries"):
-        lh.circular_shift(np.array([True]), 0)
+        lh.chance.circular_shift(np.array([True]), 0)
     with pytest.raises(TypeError, match="numpy array or pandas Series"):
-        lh.circular_shift([True, False], 0)
+        lh.chance.circular_shift([True, False], 0)
 
 
 # --- rotation_null -------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_verdict_refuses_empty_and_nan(a, b, match):
 def test_rotations_are_in_time_order_and_any_real_threshold_is_taken():
     backwards = pd.Series(np.arange(10.0), index=pd.date_range("2024", periods=10)[::-1])
     with pytest.raises(ValueError, match=r"values\.index must be in time order"):
-        lh.circular_shift(backwards, 0)
+        lh.chance.circular_shift(backwards, 0)
     scores = pd.Series(np.r_[np.zeros(40), np.ones(5), np.zeros(15)])
     as_float = lh.rotation_null([(40, 44)], scores, 0.5, n_rotations=10)
     as_fraction = lh.rotation_null([(40, 44)], scores, Fraction(1, 2), n_rotations=10)
@@ -204,7 +204,7 @@ GOOD_SCORES = pd.Series(
     np.sin(np.arange(48) / 3) + 2, index=pd.date_range("2020", periods=48, freq="h")
 )
 GOOD = {
-    "circular_shift": (lh.circular_shift, {"values": GOOD_SCORES, "seed": 1}),
+    "circular_shift": (lh.chance.circular_shift, {"values": GOOD_SCORES, "seed": 1}),
     "rotation_null": (
         lh.rotation_null,
         {

@@ -13,15 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import lstm_helpers as lh
-from lstm_helpers import (
-    detection_delays,
-    evaluate,
-    event_metrics,
-    false_alarms_per_day,
-    point_metrics,
-    pr_auc,
-    span_mask,
-)
+from lstm_helpers import evaluate, event_metrics, point_metrics, pr_auc, span_mask
+from lstm_helpers.metrics import detection_delays, false_alarms_per_day
 
 
 def ref_point_metrics(truth, flags):
