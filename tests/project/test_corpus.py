@@ -95,7 +95,10 @@ def test_progress_lines_name_each_series_elapsed_and_time_left(smoke):
     for i in (1, 2):
         assert f"[{i:2d}/2]" in done.stdout, done.stdout
     assert "elapsed" in done.stdout and "left" in done.stdout
-    assert "STAND-IN" in done.stdout or "notebook 3" in done.stdout
+    # it names the detectors it runs, and says so when they are the stand-in's
+    made_by = _committed_meta()["detectors"]
+    assert made_by["path"].split("/")[-1] in done.stdout
+    assert ("STAND-IN" in done.stdout) == made_by["standin"]
 
 
 @pytest.mark.slow
