@@ -35,6 +35,13 @@ shared between the fits of one run through a compilation cache in a temporary fo
 deleted at the end: it saves the compile time of every fit with the same shapes and does
 not change a single number.
 
+**Refused, skipped, failed.** A detector that cannot be applied to a series is recorded
+honestly, never given made-up scores: when its score function raises ``ValueError`` (the
+helpers' clear error on input they cannot handle, e.g. a constant fit part, or no window
+left for validation) or its score is NaN everywhere, its row has ``status`` "refused:
+<message>" and no metrics. A series whose protocol cannot be made has every row "skipped:
+<reason>". Any other exception is a bug: ``status`` "error: ...", and the run exits 1.
+
 **Resumable.** The CSV is rewritten after every finished series; a series already in it is
 skipped unless ``--force`` asks for it. Results made by other detectors or
 on another backend are never mixed into one file.
@@ -298,6 +305,21 @@ def _fit_columns(fit: Any) -> dict:
     }
 
 
+def all_nan(scores) -> str:
+    """Which of a detector's scores hold no number at all ("" when every one holds some).
+
+    A detector's output is one score (a Series) or one per variant (a dict). A score that is
+    NaN everywhere cannot be judged: its row is recorded as refused, never given metrics.
+    """
+    variants = scores if isinstance(scores, dict) else {"": scores}
+    empty = [k for k, v in variants.items() if not np.isfinite(np.asarray(v, float)).any()]
+    if not empty:
+        return ""
+    if not isinstance(scores, dict):
+        return "all NaN"
+    return "all NaN in variant(s) " + ", ".join(map(str, empty))
+
+
 def _failed(detector: str, kind: str, seed, status: str) -> dict:
     return {"detector": detector, "kind": kind, "seed": seed, "status": status}
 
@@ -327,8 +349,11 @@ def run_series(
     Returns
     -------
     rows : pandas.DataFrame
-        One row per detector and seed, columns :data:`COLUMNS`. A detector that raised has
-        ``status`` "error: ..." and no metrics; when the protocol cannot be made (too little
+        One row per detector and seed, columns :data:`COLUMNS`. A detector that cannot be
+        applied to this series (its score function raised ``ValueError``, the helpers' clear
+        error, or its score is NaN everywhere) has ``status`` "refused: <message>" and no
+        metrics; one that raised any other exception has ``status`` "error: ..." (and fails
+        the run); when the protocol cannot be made (too little
         data before the first span), every row has ``status`` "skipped: ...".
     record : dict
         The data check (``report.summary()`` and every check), the periods, T and seconds.
@@ -375,13 +400,26 @@ def run_series(
     jobs = [(d, "simple", None) for d in detectors.SIMPLE]
     jobs += [(d, "LSTM", seed) for d in detectors.LSTMS for seed in seeds]
     for detector, kind, seed in jobs:
+        where = f"  {name}, {detector}{'' if seed is None else f', seed {seed}'}: "
         try:
             began = time.perf_counter()
-            if kind == "simple":
-                scores, fit = detectors.SIMPLE[detector](p), None
-            else:
-                scores, fit = detectors.LSTMS[detector](p, T, seed)
+            try:
+                if kind == "simple":
+                    scores, fit = detectors.SIMPLE[detector](p), None
+                else:
+                    scores, fit = detectors.LSTMS[detector](p, T, seed)
+            except ValueError as err:  # the helpers' clear error: not applicable here
+                status = f"refused: {err}"
+                log(where + status)
+                rows.append(info | _failed(detector, kind, seed, status))
+                continue
             seconds = time.perf_counter() - began
+            nothing = all_nan(scores)
+            if nothing:
+                status = f"refused: no score that is not NaN ({nothing})"
+                log(where + status)
+                rows.append(info | _failed(detector, kind, seed, status))
+                continue
             row = _protocol_row(p.run(detector, scores, seed, n_rotations=N_ROTATIONS))
             row |= null_band(p, scores, row)
             row |= {"kind": kind, "status": "ok", "fit_seconds": seconds}
@@ -389,7 +427,7 @@ def run_series(
                 row |= _fit_columns(fit)
         except Exception as err:  # recorded, reported, and fails the run
             status = f"error: {type(err).__name__}: {err}"
-            log(f"  {name}, {detector}{'' if seed is None else f', seed {seed}'}: {status}")
+            log(where + status)
             record.setdefault("errors", []).append(traceback.format_exc())
             row = _failed(detector, kind, seed, status)
         rows.append(info | row)
@@ -674,7 +712,7 @@ def run(
         "series": meta.get("series", {}),
     }
     rows = old if old is not None else _frame([])
-    n_errors = 0
+    n_errors = n_refused = 0
     compile_cache = tempfile.mkdtemp(prefix="corpus-xla-") if backend == "jax" else None
     saved_env = dict(os.environ)
     os.environ.update(_worker_environment(backend, compile_cache))
@@ -693,6 +731,7 @@ def run(
                 for line in lines:
                     print_(line, flush=True)
                 n_errors += int(new["status"].str.startswith("error").sum())
+                n_refused += int(new["status"].str.startswith("refused").sum())
                 rows = typed(pd.concat([rows[rows["series"] != name], new], ignore_index=True))
                 rows = sort_rows(rows, nab.SERIES)
                 meta["series"][name] = record
@@ -720,6 +759,7 @@ def run(
     print_(
         f"corpus: {len(todo)} series in {_minutes(time.time() - began)}; "
         f"{rows['series'].nunique()} series, {len(rows)} rows in {_rel(csv_path)}"
+        + (f"; {n_refused} detector run(s) refused (status 'refused: ...')" if n_refused else "")
         + (f"; {n_errors} detector run(s) FAILED (status 'error: ...')" if n_errors else ""),
         flush=True,
     )

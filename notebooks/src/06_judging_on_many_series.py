@@ -83,9 +83,11 @@ print(
     f"(load average {run['load_average_start'][0]:.1f} at the start)"
 )
 assert not results["status"].str.startswith("error").any()  # no detector failed
-skipped = results.loc[results["status"] != "ok"].drop_duplicates("series")
+skipped = results.loc[results["status"].str.startswith("skipped")].drop_duplicates("series")
 for _, row in skipped.iterrows():
     print(f"skipped: {row.series}: {row.status.removeprefix('skipped: ')}")
+refused = results[results["status"].str.startswith("refused")]
+DETECTORS = list(dict.fromkeys(results["detector"]))  # in notebook 3's order
 results = results[results["status"] == "ok"]
 
 series = results.drop_duplicates("series").set_index("series")
@@ -100,19 +102,31 @@ families = series.groupby("family").agg(
 families
 
 # %% [markdown]
-# A series is skipped, for every detector alike, when the protocol cannot be set up: with no normal data before its first labelled span there is nothing to fit or calibrate on without peeking. Series without labelled spans (`artificialNoAnomaly`, and one AWS series) count false alarms only: event F1 and PR-AUC are undefined there. The rankings below use the series with labelled spans in their test period; the false alarms of the others come back in Step 7.
+# A series is skipped, for every detector alike, when the protocol cannot be set up: with no normal data before its first labelled span there is nothing to fit or calibrate on without peeking. A detector is **refused** on a series when it cannot be applied there: its code stops with a clear error (a constant fit part has no spread to divide by; a fit part too short leaves no window to validate an LSTM on) or it gives no score at all. A refused detector gets no made-up score: its row holds the reason and no metrics, and each comparison below uses only the series where the detectors it compares all ran. Series without labelled spans (`artificialNoAnomaly`, and one AWS series) count false alarms only: event F1 and PR-AUC are undefined there. The rankings below use the series with labelled spans in their test period; the false alarms of the others come back in Step 7.
 #
 # The detectors: the simple baselines are deterministic (one row per series); each LSTM was trained once per seed.
 
 # %%
-DETECTORS = list(dict.fromkeys(results["detector"]))  # in notebook 3's order
-LSTMS = [d for d in DETECTORS if (results.loc[results["detector"] == d, "kind"] == "LSTM").all()]
+LSTMS = [
+    d for d in DETECTORS if (everything.loc[everything["detector"] == d, "kind"] == "LSTM").all()
+]
 SIMPLE = [d for d in DETECTORS if d not in LSTMS]
 labelled = results[results["n_test_spans"] > 0]
 n_series = labelled["series"].nunique()
 print(f"simple baselines: {', '.join(SIMPLE)}")
 print(f"LSTMs: {', '.join(LSTMS)}")
 print(f"{n_series} series with labelled spans in their test period")
+if refused.empty:
+    print("no detector was refused on any series")
+for detector, rows in refused.groupby("detector", sort=False):
+    why = (
+        rows.drop_duplicates("series")
+        .groupby("status")["series"]
+        .apply(lambda names: ", ".join(n.split("/")[1].removesuffix(".csv") for n in names))
+    )
+    print(f"{detector} refused on {rows['series'].nunique()} series:")
+    for status, names in why.items():
+        print(f"    {status.removeprefix('refused: ')} ({names})")
 
 # %% [markdown]
 # ## Step 2 — The rows are reproducible: one series rerun live
@@ -181,19 +195,28 @@ plt.show()
 # %% [markdown]
 # ## Step 4 — Mean ranks and a Friedman test
 #
-# Raw F1 values are not comparable across series (some series are easy for everyone), but ranks are. On each series, rank the detectors by event F1 (1 = best; an LSTM counts with its mean over seeds; ties share the average rank), then average each detector's rank over the series.
+# Raw F1 values are not comparable across series (some series are easy for everyone), but ranks are. On each series, rank the detectors by event F1 (1 = best; an LSTM counts with its mean over seeds; ties share the average rank), then average each detector's rank over the series. Ranks need every detector on every series: they use the labelled series where no detector was refused.
 #
 # The **Friedman test** asks whether those mean ranks differ more than they would if all detectors were interchangeable. It assumes only that the series are independent and that, under the null, every order of the detectors on a series is equally likely: no normality, no equal scales across series.
 
 # %%
-table = labelled.groupby(["series", "detector"])["event_f1"].mean().unstack()[DETECTORS]
-ranks = table.rank(axis=1, ascending=False)
+# series x detector: event F1, an LSTM's mean over its seeds; NaN where a detector was refused
+table = (
+    labelled.groupby(["series", "detector"])["event_f1"].mean().unstack().reindex(columns=DETECTORS)
+)
+complete = table.dropna()  # the series where every detector produced a result
+n_ranked = len(complete)
+ranks = complete.rank(axis=1, ascending=False)
 mean_rank = ranks.mean().sort_values()
-friedman = stats.friedmanchisquare(*(table[d] for d in DETECTORS))
+friedman = stats.friedmanchisquare(*(complete[d] for d in DETECTORS))
 display(mean_rank.round(2).rename("mean rank (1 = best)").to_frame())
 best = mean_rank.index[0]
 print(
-    f"Over {n_series} series, {best} has the best mean rank ({mean_rank.iloc[0]:.2f} of "
+    f"Ranked on the {n_ranked} of {n_series} labelled series where every detector "
+    f"produced a result ({n_series - n_ranked} left out: a detector was refused there)."
+)
+print(
+    f"Over {n_ranked} series, {best} has the best mean rank ({mean_rank.iloc[0]:.2f} of "
     f"{len(DETECTORS)}). The Friedman test "
     + ("rejects" if friedman.pvalue < 0.05 else "does not reject")
     + f" that all {len(DETECTORS)} detectors are interchangeable "
@@ -226,9 +249,9 @@ pairs = pd.DataFrame(
     [(a, b) for i, a in enumerate(DETECTORS) for b in DETECTORS[i + 1 :]], columns=["a", "b"]
 )
 pairs["mean_f1_difference"] = [
-    (table[a] - table[b]).mean() for a, b in zip(pairs.a, pairs.b, strict=True)
+    (complete[a] - complete[b]).mean() for a, b in zip(pairs.a, pairs.b, strict=True)
 ]
-pairs["p"] = [wilcoxon_p(table[a], table[b]) for a, b in zip(pairs.a, pairs.b, strict=True)]
+pairs["p"] = [wilcoxon_p(complete[a], complete[b]) for a, b in zip(pairs.a, pairs.b, strict=True)]
 pairs["p_holm"] = holm(pairs["p"])
 significant = pairs[pairs["p_holm"] < 0.05]
 display(pairs.round(3))
@@ -249,7 +272,7 @@ for i, detector in enumerate(mean_rank.index):
 left.set_yticks([])
 left.invert_yaxis()  # the best mean rank on top
 left.set_xlim(1, len(DETECTORS) + 1)
-left.set(title=f"Mean rank over {n_series} series (1 = best)", xlabel="mean rank of event F1")
+left.set(title=f"Mean rank over {n_ranked} series (1 = best)", xlabel="mean rank of event F1")
 matrix = pd.DataFrame(1.0, index=DETECTORS, columns=DETECTORS)
 for _, pair in pairs.iterrows():
     matrix.loc[pair.a, pair.b] = matrix.loc[pair.b, pair.a] = pair.p_holm
@@ -269,29 +292,31 @@ plt.show()
 # %% [markdown]
 # ## Step 6 — Win, tie or loss on every seed, and beating one's own null
 #
-# The tutorial's one verdict rule, `lh.verdict`, counts a **win** only when every seed of the LSTM beats the baseline, a **loss** when every seed loses, and a **tie** otherwise. Counted over the series, it says how often a seed could not have changed the story.
+# The tutorial's one verdict rule, `lh.verdict`, counts a **win** only when every seed of the LSTM beats the baseline, a **loss** when every seed loses, and a **tie** otherwise. Counted over the series, it says how often a seed could not have changed the story. Each pair is counted over the labelled series where both detectors ran.
 
 # %%
 wtl = []
 for lstm in LSTMS:
     for baseline in SIMPLE:
+        both = table[[lstm, baseline]].dropna().index  # the series where both ran
         verdicts = [
             lh.verdict(
                 labelled.loc[(labelled["series"] == s) & (labelled["detector"] == lstm), "event_f1"],
                 labelled.loc[(labelled["series"] == s) & (labelled["detector"] == baseline), "event_f1"],
             )
-            for s in table.index
+            for s in both
         ]  # fmt: skip
         wtl.append({"LSTM": lstm, "baseline": baseline}
-                   | {v: verdicts.count(v) for v in ("win", "tie", "loss")})  # fmt: skip
+                   | {v: verdicts.count(v) for v in ("win", "tie", "loss")}
+                   | {"series": len(both)})  # fmt: skip
 wtl = pd.DataFrame(wtl)
 display(wtl)
 for _, row in wtl.iterrows():
     print(f"{row.LSTM} against {row.baseline}: wins on {row.win}, ties on {row.tie}, "
-          f"loses on {row.loss} of {n_series} series.")  # fmt: skip
+          f"loses on {row.loss} of the {row.series} series where both ran.")  # fmt: skip
 
 # %% [markdown]
-# A detector **beats its own null** on a series when its event F1 is larger than at least 95 % of its 200 rotations (`event_f1_null_p` at most 0.05). By luck alone, a detector with no skill would do so on about one series in twenty. For an LSTM, count the series where every seed beats its null.
+# A detector **beats its own null** on a series when its event F1 is larger than at least 95 % of its 200 rotations (`event_f1_null_p` at most 0.05). By luck alone, a detector with no skill would do so on about one series in twenty. For an LSTM, count the series where every seed beats its null. Each detector is counted over the labelled series where it ran.
 
 # %%
 beats = labelled.assign(beats=labelled["event_f1_null_p"] <= 0.05)
@@ -302,17 +327,19 @@ beats_null = (
     .sum()
     .reindex(DETECTORS)
 )
+ran_on = table.notna().sum().reindex(DETECTORS)  # labelled series where each detector ran
 by_luck = 0.05 * n_series
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.barh(DETECTORS, beats_null, color=[COLOURS[d] for d in DETECTORS])
 ax.axvline(by_luck, color=lh.COLORS["black"], ls="--", label=f"expected by luck ({by_luck:.1f})")
 ax.invert_yaxis()
 ax.set(title="On how many series each detector beats its own rotation null (p ≤ 0.05)",
-       xlabel=f"series (of {n_series}); an LSTM: on every seed", ylabel="detector")  # fmt: skip
+       xlabel=f"series (of at most {n_series}); an LSTM: on every seed", ylabel="detector")  # fmt: skip
 ax.legend(loc="lower right")
 plt.show()
 for detector in DETECTORS:
-    print(f"{detector} beats its own null on {beats_null[detector]} of {n_series} series.")
+    print(f"{detector} beats its own null on {beats_null[detector]} of the {ran_on[detector]} "
+          f"series where it ran (luck alone: {0.05 * ran_on[detector]:.2f}).")  # fmt: skip
 
 # %% [markdown]
 # ## Step 7 — Where the LSTMs help, and what false alarms cost
@@ -334,7 +361,7 @@ descriptors = pd.DataFrame(
     }
 )
 family_colour = dict(zip(sorted(series["family"].unique()), PALETTE, strict=False))
-gains = pd.DataFrame({lstm: table[lstm] - table[best_simple] for lstm in LSTMS})
+gains = pd.DataFrame({lstm: table[lstm] - table[best_simple] for lstm in LSTMS})  # NaN: refused
 fig, axes = plt.subplots(len(LSTMS), 3, figsize=(13, 3.3 * len(LSTMS)), sharey=True, squeeze=False)
 for r, lstm in enumerate(LSTMS):
     for c, column in enumerate(descriptors):
@@ -362,7 +389,7 @@ display(gains.groupby(descriptors["season in the fit part"]).mean().round(2))
 display(gains.groupby(family_of).mean().round(2))
 
 # %% [markdown]
-# An operator pays for every false alarm. Left: each detector's mean event F1 over the labelled series against its median false alarms per day there. Right: false alarms per day on the series without any labelled anomaly, where every alarm is false.
+# An operator pays for every false alarm. Left: each detector's mean event F1 over the labelled series against its median false alarms per day there. Right: false alarms per day on the series without any labelled anomaly, where every alarm is false (each detector's mean over the ones where it ran).
 
 # %%
 summary = labelled.groupby("detector").agg(
@@ -370,7 +397,10 @@ summary = labelled.groupby("detector").agg(
     false_alarms_per_day=("false_alarms_per_day", "median"),
     fit_seconds=("fit_seconds", "median"),  # training time per series (and seed)
 )
-quiet = results[~results["has_spans"]].groupby("detector")["false_alarms_per_day"].mean()
+quiet_rows = results[~results["has_spans"]].groupby("detector")
+quiet = quiet_rows["false_alarms_per_day"].mean()
+summary["quiet_false_alarms_per_day"] = quiet
+summary["quiet_series_run"] = quiet_rows["series"].nunique()
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
 for detector in DETECTORS:
     left.scatter(summary.at[detector, "false_alarms_per_day"], summary.at[detector, "event_f1"],
@@ -393,15 +423,19 @@ print(summary.reindex(DETECTORS).round(3).to_string())
 # %%
 assert set(everything["series"]) == set(nab.SERIES)  # the whole corpus, skipped series too
 assert everything.groupby("series")["detector"].nunique().eq(len(DETECTORS)).all()
-seeds = results[results["kind"] == "LSTM"].groupby(["series", "detector"])["seed"].apply(sorted)
+ran = everything[~everything["status"].str.startswith("skipped")]  # ok or refused
+seeds = ran[ran["kind"] == "LSTM"].groupby(["series", "detector"])["seed"].apply(sorted)
 assert all(list(s) == meta["seeds"] for s in seeds)  # every LSTM on every seed
+assert everything.loc[everything["status"] != "ok", "event_f1"].isna().all()  # no made-up score
+assert len(complete) == n_ranked <= n_series and not complete.isna().any().any()
 assert results.loc[results["kind"] == "simple", "seed"].isna().all()
 assert results["event_f1_null_p"].dropna().between(1 / 201, 1).all()
 assert not differences  # the live rerun gave the committed rows
 assert np.allclose(ranks.sum(axis=1), len(DETECTORS) * (len(DETECTORS) + 1) / 2)
 assert (pairs["p_holm"] >= pairs["p"] - 1e-12).all()  # Holm never makes a p-value smaller
-assert (wtl[["win", "tie", "loss"]].sum(axis=1) == n_series).all()
-assert (beats_null <= n_series).all()
+assert (wtl[["win", "tie", "loss"]].sum(axis=1) == wtl["series"]).all()
+assert (wtl["series"] <= n_series).all() and (wtl["series"] >= n_ranked).all()
+assert (beats_null <= ran_on).all()
 print("All checks passed.")
 
 # %% [markdown]

@@ -12,6 +12,11 @@ tests/project/corpus_standin.py while those cells do not exist), and checks:
   machine, backend and versions that made them, otherwise the deterministic detectors'
   rows to 1e-9 and the LSTMs' story (``corpus.same_story``).
 
+A detector that cannot be applied to a series (its score function raises ``ValueError``, or
+its score is NaN everywhere) is recorded as "refused: <message>" with no metrics and does
+not fail the run; any other exception is an error and fails it: tested with a small module
+of detectors that refuse, built on the stand-in's protocol.
+
 Then the committed results themselves: every series of ``nab.SERIES``, every detector and
 seed, and every column notebook 6 reads.
 """
@@ -90,7 +95,10 @@ def test_progress_lines_name_each_series_elapsed_and_time_left(smoke):
     for i in (1, 2):
         assert f"[{i:2d}/2]" in done.stdout, done.stdout
     assert "elapsed" in done.stdout and "left" in done.stdout
-    assert "STAND-IN" in done.stdout or "notebook 3" in done.stdout
+    # it names the detectors it runs, and says so when they are the stand-in's
+    made_by = _committed_meta()["detectors"]
+    assert made_by["path"].split("/")[-1] in done.stdout
+    assert ("STAND-IN" in done.stdout) == made_by["standin"]
 
 
 @pytest.mark.slow
@@ -183,6 +191,127 @@ def test_the_smoke_run_reproduces_the_committed_rows(smoke):
     assert not problems, f"exact={exact}:\n" + "\n".join(problems[:20])
 
 
+REFUSING = """\
+import sys
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, {folder!r})
+from corpus_standin import make_protocol  # noqa: E402
+
+SEEDS = (0, 1)
+
+
+def ok(p):
+    return (p.series - p.series[p.fit].mean()).abs()
+
+
+def refuses(p):
+    raise ValueError("fit must have a non-zero std; got a constant series")
+
+
+def all_nan(p):
+    return pd.Series(np.nan, index=p.series.index)
+
+
+def one_variant_all_nan(p):
+    return {{"short": ok(p), "long": all_nan(p)}}
+
+
+def lstm_refuses(p, T, seed):
+    raise ValueError(f"n_windows must be >= 1; got 0 (seed {{seed}})")
+
+
+SIMPLE = {{
+    "ok": ok,
+    "refuses": refuses,
+    "all NaN": all_nan,
+    "one variant all NaN": one_variant_all_nan,
+}}
+LSTMS = {{"LSTM refuses": lstm_refuses}}
+{extra}
+"""
+BROKEN = """
+def broken(p):
+    raise RuntimeError("a bug, not a refusal")
+
+
+SIMPLE["broken"] = broken
+"""
+
+
+def _refusing_module(tmp_path, extra: str = ""):
+    module = tmp_path / "refusing.py"
+    folder = str(ROOT / "tests" / "project")
+    module.write_text(REFUSING.format(folder=folder, extra=extra), encoding="utf-8")
+    return module
+
+
+def _run_refusing(tmp_path, module) -> tuple[subprocess.CompletedProcess, pd.DataFrame]:
+    out = tmp_path / "out"
+    env = dict(os.environ, LSTM_HELPERS_DATA=os.environ.get("LSTM_HELPERS_DATA", ""))
+    if not env["LSTM_HELPERS_DATA"]:
+        shared = ROOT.parent / "shared" / "data" / "nab"
+        env["LSTM_HELPERS_DATA"] = str(shared) if shared.is_dir() else ""
+    command = [sys.executable, str(ROOT / "tools" / "corpus.py"), "--out", str(out)]
+    command += ["--detectors", str(module), "--series", SMOKE[1], "--jobs", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    return done, corpus.read_results(out / corpus.CSV_NAME)
+
+
+@pytest.mark.slow
+def test_a_detector_that_cannot_be_applied_is_refused_with_its_reason(tmp_path):
+    done, rows = _run_refusing(tmp_path, _refusing_module(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr  # a refusal is not an error
+    status = {
+        (row.detector, None if pd.isna(row.seed) else int(row.seed)): row.status
+        for row in rows.itertuples()
+    }
+    assert status[("ok", None)] == "ok"
+    assert status[("refuses", None)] == (
+        "refused: fit must have a non-zero std; got a constant series"
+    )
+    assert status[("all NaN", None)] == "refused: no score that is not NaN (all NaN)"
+    assert status[("one variant all NaN", None)] == (
+        "refused: no score that is not NaN (all NaN in variant(s) long)"
+    )
+    for seed in (0, 1):  # one row per seed, each with its own message
+        assert status[("LSTM refuses", seed)] == (
+            f"refused: n_windows must be >= 1; got 0 (seed {seed})"
+        )
+    refused = rows[rows["status"].str.startswith("refused: ")]
+    assert len(refused) == len(rows) - 1
+    metrics = ["event_f1", "pr_auc", "false_alarms_per_day", "event_f1_null_p", "fit_seconds"]
+    assert refused[metrics].isna().all().all()  # no made-up score
+    assert refused["fit_points"].notna().all()  # the series is described all the same
+    assert rows.loc[rows["detector"] == "ok", metrics[:4]].notna().all().all()
+    assert "5 detector run(s) refused" in done.stdout, done.stdout
+    assert "refused: fit must have a non-zero std" in done.stdout  # reported as it happens
+
+
+@pytest.mark.slow
+def test_any_other_exception_is_an_error_and_fails_the_run(tmp_path):
+    done, rows = _run_refusing(tmp_path, _refusing_module(tmp_path, BROKEN))
+    assert done.returncode == 1, done.stdout + done.stderr
+    status = rows.set_index("detector")["status"]
+    assert status["broken"] == "error: RuntimeError: a bug, not a refusal"
+    assert status["refuses"].startswith("refused: ")
+    assert "1 detector run(s) FAILED" in done.stdout
+
+
+def test_all_nan_names_the_variants_without_a_number():
+    index = pd.date_range("2026-01-01", periods=3, freq="h")
+    number = pd.Series([float("nan"), 1.0, float("nan")], index=index)
+    nothing = pd.Series(float("nan"), index=index)
+    assert corpus.all_nan(number) == ""
+    assert corpus.all_nan(nothing) == "all NaN"
+    assert corpus.all_nan({"a": number, "b": nothing}) == "all NaN in variant(s) b"
+    assert corpus.all_nan({"a": number}) == ""
+    infinite = pd.Series([float("inf"), float("nan"), -float("inf")], index=index)
+    assert corpus.all_nan(infinite) == "all NaN"
+
+
 def test_a_module_missing_part_of_the_contract_is_refused(tmp_path):
     module = tmp_path / "detectors.py"
     module.write_text("SEEDS = (0,)\nSIMPLE = {}\n", encoding="utf-8")
@@ -254,8 +383,14 @@ def test_the_committed_results_cover_the_corpus_every_detector_and_seed():
     assert not committed.duplicated(corpus.KEY).any()
     # no detector failed; a series is skipped only as a whole, with the reason recorded
     assert not committed["status"].str.startswith("error").any()
-    skipped = committed[committed["status"] != "ok"]
-    assert skipped["status"].str.startswith("skipped: ").all()
+    skipped = committed[committed["status"].str.startswith("skipped: ")]
+    refused = committed[committed["status"].str.startswith("refused: ")]
+    assert len(skipped) + len(refused) == (committed["status"] != "ok").sum()
+    # a refused detector has its reason and no metrics, on a series that was run
+    assert refused[["event_f1", "pr_auc", "false_alarms_per_day"]].isna().all().all()
+    assert (refused["status"].str.len() > len("refused: ")).all()
+    assert not set(refused["series"]) & set(skipped["series"])
+    assert len(refused) < 0.1 * len(committed), "most detector runs must give a result"
     for name, group in skipped.groupby("series"):
         assert len(group) == (committed["series"] == name).sum()
         assert meta["series"][name]["status"] == group["status"].iloc[0]
