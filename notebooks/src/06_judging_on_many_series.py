@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 06 · Is it better? Judging detectors on many series
 #
-# Notebook 3 compared every detector on two NAB series. On two series, one alarm more or less moves event F1 a lot, and a seed alone can turn a loss into a win: a ranking there is an anecdote. This notebook asks the question a reviewer asks, "is my detector better?", and answers it with evidence: the same detectors, under the same protocol, on every series of NAB's machine and IT-operations families, judged with rank statistics the way benchmarks such as TimeEval (Schmidl et al. 2022) do. It reads the results of `make corpus`; it never retrains them.
+# Notebook 3 compared every detector on two NAB series. On two series, one alarm more or less moves event F1 a lot, and a seed alone can turn a loss into a win: a ranking there is an anecdote. This notebook asks the question a reviewer asks, "is my detector better?", and answers it with evidence: the same detectors, under the same protocol, on 35 NAB series (AWS CloudWatch metrics, incidents of known cause, artificial series), judged with rank statistics the way benchmarks such as TimeEval (Schmidl et al. 2022) do. It reads the results of `make corpus`; it never retrains them.
 #
 # **What you will learn**
 #
