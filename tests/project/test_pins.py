@@ -34,6 +34,8 @@ IMPORT_TO_DISTRIBUTION = {
 #: Imported but deliberately not pinned, each with its reason.
 NOT_PINNED = {
     "pip": "in every virtual environment; tools/check_env.py falls back on its vendored copies",
+    "dateutil": "only the vendored NAB sweeper (tests/helpers) imports it; pandas requires it",
+    "simplejson": "the vendored NAB sweeper tries it and falls back on the standard json",
 }
 
 #: Folders whose code runs where only the runtime pins are installed (Binder, Colab).
@@ -69,15 +71,21 @@ def sources(root: Path) -> list[tuple[str, str]]:
             for c in cells
             if c["cell_type"] == "code"
         ]
-        out.append((path.relative_to(root).as_posix(), "\n".join(code)))
+        out.append((path.relative_to(root).as_posix(), without_magics("\n".join(code))))
     return out
 
 
-def imported_names(code: str) -> set[str]:
-    """Top-level names of every absolute import in ``code`` (IPython magics skipped)."""
+def without_magics(code: str) -> str:
+    """A notebook's code without its IPython magic and shell lines (``%run``, ``!pip``).
+    Only for notebooks: in a .py file a line starting with ``%`` continues an expression."""
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    return "\n".join(lines)
+
+
+def imported_names(code: str) -> set[str]:
+    """Top-level names of every absolute import in ``code`` (plain Python)."""
     names = set()
-    for node in ast.walk(ast.parse("\n".join(lines))):
+    for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -216,3 +224,10 @@ def test_test_tools_may_use_the_test_extra(tmp_path):
 def test_an_unused_pin_fails(tmp_path):
     root = _project(tmp_path, {"lstm_helpers/x.py": "import numpy\n"}, test=["psutil==7.2.2"])
     assert unused_pins(root) == ["psutil"]
+
+
+def test_a_python_line_starting_with_percent_is_code_not_a_magic(tmp_path):
+    # A vendored file formats a message over several lines: `% (path, name))` continues it.
+    code = 'raise ValueError("bad %s"\n                 % ("x",))\nimport yaml\n'
+    root = _project(tmp_path, {"tests/test_y.py": code}, test=["PyYAML==6.0.4"])
+    assert unpinned_imports(root) == []
