@@ -160,7 +160,7 @@ plt.show()
 # - each seed makes two **restarts** from different random weights and keeps the one with the lower held-out loss;
 # - `lh.training.capacity` sizes the model from the number of training windows: more windows give more units and a *lower* epoch bound, about 100,000 window visits per fit, kept within 20–100 epochs (printed below). Adam at learning rate 0.01, batches of 128.
 #
-# Each fit's line says if it hit the epoch cap; `FitResult.check()` asserts the early stopping on held-out loss, the restored best weights and the restart choice. With `LSTM_HELPERS_MODEL_CACHE` set, the fits are read back from that cache: their lines say "loaded from the cache" instead of the restarts' training lines, so no training time is printed.
+# Each fit's line says if it hit the epoch cap; `FitResult.check()` asserts the early stopping on held-out loss, the restored best weights and the restart choice. With `LSTM_HELPERS_MODEL_CACHE` set, fits are read back from that cache ("loaded from the cache"), so no training time is printed.
 
 
 # %%
