@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from ._checks import as_float_array, check_axes, check_real, describe, is_sequence
-from .metrics import alarms
+from .metrics import _bool_values, alarms
 
 __all__ = [
     "COLORS",
@@ -278,16 +278,7 @@ def shade_mask(
     -------
     matplotlib.axes.Axes
     """
-    if isinstance(mask, (str, bytes)) or mask is None:
-        raise TypeError(f"mask must be booleans, one per point; got {describe(mask)}")
-    try:
-        m = mask.to_numpy() if isinstance(mask, pd.Series) else np.asarray(mask)
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"mask must be a flat array of booleans; got {describe(mask)}") from err
-    if m.dtype != np.bool_:
-        raise TypeError(f"mask must be boolean; got dtype {m.dtype}")
-    if m.ndim != 1:
-        raise ValueError(f"mask must be 1-D, one per point; got shape {m.shape}")
+    m = _bool_values(mask, "mask", allow_empty=True)
     index = _x_axis(x, m.size, "mask")
     _same_labels(x, mask, "mask")
     label, color = _text(label, "label"), _color(color)
