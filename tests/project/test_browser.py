@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -82,6 +83,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: Project files the notebooks read from the clone around them (paths relative to the root).
+BESIDE = ["results", "tools/corpus.py", "notebooks/src/03_real_data_nab.py"]
+
+
 def _stripped_copy(src: Path, dest: Path) -> None:
     nb = nbformat.read(src, as_version=4)
     for cell in nb.cells:
@@ -102,6 +107,15 @@ def lab(tmp_path_factory):
         _stripped_copy(ROOT / "notebooks" / name, work / name)
     for fixture in FIXTURES.glob("*.ipynb"):
         _stripped_copy(fixture, work / fixture.name)
+    # What notebooks read beside themselves in a clone (notebook 6: the committed corpus
+    # results, its runner, and notebook 3's detector cells), at the same relative paths.
+    for rel in BESIDE:
+        dest = tmp / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / rel).is_dir():
+            shutil.copytree(ROOT / rel, dest)
+        else:
+            shutil.copy(ROOT / rel, dest)
 
     dirs = {k: tmp / k.lower() for k in ("CONFIG", "RUNTIME", "DATA", "IPYTHON", "MPL", "HOME")}
     for d in dirs.values():
