@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
@@ -148,3 +149,28 @@ def sweep(
             if got != expected:
                 surprises.append((function.__name__, arg, name, got))
     return surprises
+
+
+def sweep_tests(good: dict, accepted: dict) -> tuple[Callable, Callable]:
+    """The two bad-input tests of a helper module's test file, for its ``GOOD`` calls
+    (name -> (function, good keyword arguments)) and ``ACCEPTED`` values (name -> argument ->
+    names of JUNK values it accepts on purpose): the exhaustive :func:`sweep` and 200 random
+    bad values through :func:`outcome`. Assign both to ``test_`` names at module level."""
+
+    def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+        surprises = []
+        for name, (function, good_args) in good.items():
+            surprises += sweep(function, good_args, accepted[name])
+        assert surprises == []
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.sampled_from(sorted(good)), st.data())
+    def test_random_bad_values_raise_a_clear_error_or_none(name, data):
+        function, good_args = good[name]
+        arg = data.draw(st.sampled_from(sorted(good_args)))
+        outcome(function, {**good_args, arg: data.draw(junk)})
+
+    return (
+        test_every_bad_value_is_refused_clearly_or_accepted_on_purpose,
+        test_random_bad_values_raise_a_clear_error_or_none,
+    )

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from bad_input import junk, outcome, sweep
+from bad_input import sweep_tests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -601,16 +601,7 @@ ACCEPTED = {
 }
 
 
-def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
-    surprises = []
-    for name, (function, good) in GOOD.items():
-        surprises += sweep(function, good, ACCEPTED[name])
-    assert surprises == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.sampled_from(sorted(GOOD)), st.data())
-def test_random_bad_values_raise_a_clear_error_or_none(name, data):
-    function, good = GOOD[name]
-    arg = data.draw(st.sampled_from(sorted(good)))
-    outcome(function, {**good, arg: data.draw(junk)})
+(
+    test_every_bad_value_is_refused_clearly_or_accepted_on_purpose,
+    test_random_bad_values_raise_a_clear_error_or_none,
+) = sweep_tests(GOOD, ACCEPTED)
