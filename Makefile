@@ -40,6 +40,9 @@ endif
 
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
+# pytest-xdist workers for the tests and notebooks (auto: one per CPU core; 0: no workers,
+# everything in one process). Each tutorial and its solutions share a worker (conftest.py).
+WORKERS ?= auto
 
 .PHONY: help venv lab test lint format unit nbtest jaxtest browser notebooks bench seeds \
 	check-env screenshots corpus clean
@@ -93,7 +96,7 @@ lint: $(TOOLS)
 	$(BIN)/python tools/build_notebooks.py --check
 
 unit: $(TOOLS)
-	$(BIN)/python -m pytest tests -m "not browser and not seeds"
+	$(BIN)/python -m pytest -n $(WORKERS) tests -m "not browser and not seeds"
 
 # Notebook 1 under seeds 0-9, its Checks included (about 10 runs of the notebook): a proxy for
 # other machines. make bench runs it too.
@@ -103,18 +106,18 @@ seeds: $(TOOLS)
 # Each tutorial notebook run through JupyterLab's UI in headless Chromium (skipped when
 # /usr/bin/chromium is missing, except under CI=true).
 browser: $(TOOLS)
-	$(BIN)/python -m pytest tests -m browser
+	$(BIN)/python -m pytest -n $(WORKERS) tests -m browser
 
 nbtest: $(TOOLS)
-	$(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) notebooks
+	$(BIN)/python -m pytest -n $(WORKERS) --nbmake --nbmake-timeout=$(NB_TIMEOUT) notebooks
 
 # Keras's JAX backend: the helper tests that call Keras (training, streaming; importing
 # lstm_helpers loads no backend, which tests/helpers/test_training.py checks, so the others
 # cannot depend on it) and these notebooks again, with KERAS_BACKEND=jax.
 JAX_NOTEBOOKS ?= notebooks/01_*.ipynb notebooks/02_*.ipynb
 jaxtest: $(TOOLS)
-	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/helpers/test_training.py tests/helpers/test_streaming.py
-	KERAS_BACKEND=jax $(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NB_TIMEOUT) $(JAX_NOTEBOOKS)
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n $(WORKERS) tests/helpers/test_training.py tests/helpers/test_streaming.py
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n $(WORKERS) --nbmake --nbmake-timeout=$(NB_TIMEOUT) $(JAX_NOTEBOOKS)
 
 test: lint unit nbtest jaxtest browser
 

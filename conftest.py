@@ -3,7 +3,7 @@
 Notebooks that read NAB series (their code calls ``nab.load``; a solutions notebook runs its
 tutorial, so it needs what its tutorial needs) are skipped, with the reason, when the NAB
 files can be neither found locally (LSTM_HELPERS_DATA, the cache) nor downloaded; every
-other test runs.
+other test runs. Under pytest-xdist, each tutorial and its solutions share a worker.
 """
 
 from __future__ import annotations
@@ -47,3 +47,25 @@ def pytest_collection_modifyitems(config, items):
             reason = nab_unavailable()
             if reason:
                 item.add_marker(pytest.mark.skip(reason=f"NAB data unavailable: {reason}"))
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when xdist is installed
+def pytest_xdist_make_scheduler(config, log):
+    """With several workers (make nbtest), a tutorial and its solutions run on one worker.
+
+    Notebooks are shared out by their two-digit number, so ``notebooks/03_*.ipynb`` and
+    ``notebooks/solutions/03_*_solutions.ipynb`` go to the same worker, in collection order
+    (the tutorial first). The solutions notebook runs its tutorial again and so loads its
+    LSTM fits from the fit cache, instead of training them at the same time on the other
+    worker. Test files keep xdist's default scheduling.
+    """
+    if not config.getoption("nbmake", default=False):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TutorialWithSolutions(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = Path(nodeid.split("::")[0]).name
+            return file[:2] if file.endswith(".ipynb") else super()._split_scope(nodeid)
+
+    return TutorialWithSolutions(config, log)

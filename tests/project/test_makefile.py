@@ -54,7 +54,11 @@ def test_setup_runs_only_when_pyproject_changes(root, tmp_path, target, stamps):
 
 def test_test_target_runs_lint_unit_notebooks_jax_then_browser(root):
     out = _dry_run(root, "test")
-    order = [out.find("ruff check"), out.find("ruff format --check"), out.find("pytest tests")]
+    order = [
+        out.find("ruff check"),
+        out.find("ruff format --check"),
+        out.find("pytest -n auto tests"),
+    ]
     order.append(out.find("--nbmake"))
     order.append(out.find("KERAS_BACKEND=jax"))
     order.append(out.find("-m browser"))
@@ -68,10 +72,18 @@ def test_jaxtest_runs_the_keras_helper_tests_and_notebooks_1_and_2_on_jax(root):
     assert len(lines) == 2, lines
     assert all(line.startswith("KERAS_BACKEND=jax ") for line in lines), lines
     assert lines[0].endswith(
-        "pytest tests/helpers/test_training.py tests/helpers/test_streaming.py"
+        "pytest -n auto tests/helpers/test_training.py tests/helpers/test_streaming.py"
     ), lines[0]
     assert "--nbmake" in lines[1], lines[1]
     assert "notebooks/01_*.ipynb notebooks/02_*.ipynb" in lines[1], lines[1]
+
+
+@pytest.mark.parametrize("target", ["unit", "nbtest", "jaxtest", "browser"])
+def test_tests_run_on_every_core_unless_told_otherwise(root, target):
+    lines = [line for line in _dry_run(root, target).splitlines() if "-m pytest" in line]
+    assert lines and all(" -m pytest -n auto " in line for line in lines), lines
+    lines = [ln for ln in _dry_run(root, target, "WORKERS=0").splitlines() if "-m pytest" in ln]
+    assert lines and all(" -m pytest -n 0 " in line for line in lines), lines
 
 
 def _fake_venv(root, folder):
