@@ -40,8 +40,9 @@ endif
 
 # Per-cell timeout for notebooks under test, in seconds.
 NB_TIMEOUT ?= 600
-# pytest-xdist workers for the tests and notebooks (auto: one per CPU core; 0: no workers,
-# everything in one process). Each tutorial and its solutions share a worker (conftest.py).
+# pytest-xdist workers for the tests and notebooks (auto: xdist's count of physical CPU
+# cores; 0: no workers, everything in one process; or a number). Each tutorial and its
+# solutions share a worker (conftest.py).
 WORKERS ?= auto
 
 .PHONY: help venv lab test lint format unit nbtest jaxtest browser notebooks bench seeds \

@@ -57,9 +57,11 @@ def pytest_xdist_make_scheduler(config, log):
     ``notebooks/solutions/03_*_solutions.ipynb`` go to the same worker, in collection order
     (the tutorial first). The solutions notebook runs its tutorial again and so loads its
     LSTM fits from the fit cache, instead of training them at the same time on the other
-    worker. Without ``--nbmake`` xdist keeps its default scheduling; with it, other items
-    are grouped by module (xdist's ``--dist loadscope``, whose ``_split_scope`` this
-    overrides, as xdist's own ``--dist loadgroup`` does; pytest-xdist is pinned).
+    worker. It relies on notebooks being named ``NN_*`` (tests/project/test_notebook_hygiene.py
+    checks the names). Without ``--nbmake`` xdist keeps its default scheduling; with it, this
+    scheduler replaces any ``--dist`` given, and other items are grouped by module (xdist's
+    ``--dist loadscope``, whose ``_split_scope`` this overrides, as xdist's own ``--dist
+    loadgroup`` does; pytest-xdist is pinned).
     """
     if not config.getoption("nbmake", default=False):
         return None

@@ -13,9 +13,14 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def _dry_run(folder, target="venv", *args):
+    # A calling make (make test WORKERS=0 ...) passes its variables down through MAKEFLAGS,
+    # and an exported WORKERS would override the Makefile's default: this make sees neither.
+    outer = {"MAKELEVEL", "MAKEFLAGS", "MFLAGS", "WORKERS"}
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
-        ["make", "-n", target, *args], cwd=folder, capture_output=True, text=True, check=True
-    ).stdout
+        ["make", "-n", target, *args],
+        cwd=folder, capture_output=True, text=True, check=True, env=env,
+    ).stdout  # fmt: skip
 
 
 def _copy(root, folder):
