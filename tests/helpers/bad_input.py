@@ -151,17 +151,10 @@ def sweep(
     return surprises
 
 
-def sweep_tests(good: dict, accepted: dict) -> tuple[Callable, Callable]:
-    """The two bad-input tests of a helper module's test file, for its ``GOOD`` calls
-    (name -> (function, good keyword arguments)) and ``ACCEPTED`` values (name -> argument ->
-    names of JUNK values it accepts on purpose): the exhaustive :func:`sweep` and 200 random
-    bad values through :func:`outcome`. Assign both to ``test_`` names at module level."""
-
-    def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
-        surprises = []
-        for name, (function, good_args) in good.items():
-            surprises += sweep(function, good_args, accepted[name])
-        assert surprises == []
+def random_test(good: dict) -> Callable:
+    """The random bad-input test of a helper module's test file, for its ``GOOD`` calls (name
+    -> (function, good keyword arguments)): 200 random bad values through :func:`outcome`.
+    Assign it to ``test_random_bad_values_raise_a_clear_error_or_none`` at module level."""
 
     @settings(max_examples=200, deadline=None)
     @given(st.sampled_from(sorted(good)), st.data())
@@ -170,7 +163,19 @@ def sweep_tests(good: dict, accepted: dict) -> tuple[Callable, Callable]:
         arg = data.draw(st.sampled_from(sorted(good_args)))
         outcome(function, {**good_args, arg: data.draw(junk)})
 
-    return (
-        test_every_bad_value_is_refused_clearly_or_accepted_on_purpose,
-        test_random_bad_values_raise_a_clear_error_or_none,
-    )
+    return test_random_bad_values_raise_a_clear_error_or_none
+
+
+def sweep_tests(good: dict, accepted: dict) -> tuple[Callable, Callable]:
+    """The two bad-input tests of a helper module's test file, for its ``GOOD`` calls
+    (name -> (function, good keyword arguments)) and ``ACCEPTED`` values (name -> argument ->
+    names of JUNK values it accepts on purpose): the exhaustive :func:`sweep` and
+    :func:`random_test`. Assign both to ``test_`` names at module level."""
+
+    def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
+        surprises = []
+        for name, (function, good_args) in good.items():
+            surprises += sweep(function, good_args, accepted[name])
+        assert surprises == []
+
+    return test_every_bad_value_is_refused_clearly_or_accepted_on_purpose, random_test(good)

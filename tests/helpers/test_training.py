@@ -5,9 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from bad_input import junk, outcome, sweep
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from bad_input import sweep_tests
 
 from lstm_helpers import training as tr
 
@@ -422,16 +420,7 @@ SWEEP_ACCEPTED = {
 }
 
 
-def test_every_bad_value_is_refused_clearly_or_accepted_on_purpose():
-    surprises = []
-    for name, (function, good) in SWEEP_GOOD.items():
-        surprises += sweep(function, good, SWEEP_ACCEPTED[name])
-    assert surprises == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.sampled_from(sorted(SWEEP_GOOD)), st.data())
-def test_random_bad_values_raise_a_clear_error_or_none(name, data):
-    function, good = SWEEP_GOOD[name]
-    arg = data.draw(st.sampled_from(sorted(good)))
-    outcome(function, {**good, arg: data.draw(junk)})
+(
+    test_every_bad_value_is_refused_clearly_or_accepted_on_purpose,
+    test_random_bad_values_raise_a_clear_error_or_none,
+) = sweep_tests(SWEEP_GOOD, SWEEP_ACCEPTED)
