@@ -25,7 +25,10 @@ export KERAS_BACKEND := $(BACKEND)
 export PIP_CACHE_DIR   := $(CURDIR)/.cache/pip
 export KERAS_HOME      := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR    := $(CURDIR)/.cache/matplotlib
-export TF_CPP_MIN_LOG_LEVEL := 2
+# TensorFlow's C++ log off, as the notebooks' setup cells set it (they only set a default, so
+# a lower level here would win): level 2 still printed tf.data's harmless ERROR lines
+# ("E0000 ... NodeDef mentions attribute use_unbounded_threadpool") into notebook outputs.
+export TF_CPP_MIN_LOG_LEVEL := 3
 # Finished LSTM fits, keyed by everything they depend on (lh.fit_restarts): rerunning a
 # notebook, or running it again in the browser test, loads them instead of training again.
 # make bench measures every notebook cold, with an empty cache of its own.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -197,6 +199,76 @@ def test_reused_restart_equals_a_fresh_restart_start():
     expected = tiny().get_weights()
     for u, v in zip(seen[1], expected, strict=True):
         np.testing.assert_array_equal(u, v)
+
+
+# ------------------------------------------------------------------ the same fit as model.fit
+
+
+def plain_fit(seed, x, y, validation, *, epochs, batch_size, patience):
+    """What fit_restarts' docstring promises for one restart, written with plain model.fit."""
+    keras.utils.set_random_seed(seed)
+    model = tiny()
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+    history = model.fit(
+        x, y, validation_data=validation, epochs=epochs, batch_size=batch_size, shuffle=True,
+        callbacks=[stop, keras.callbacks.TerminateOnNaN()], verbose=0,
+    )  # fmt: skip
+    return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+
+@pytest.mark.parametrize(
+    ("n_train", "n_val", "batch_size"),
+    [(64, 16, 16), (64, 16, 24), (10, 16, 16), (64, 5, 128)],
+    ids=["whole batches", "partial batches", "fewer windows than a batch", "one batch"],
+)
+def test_every_restart_is_exactly_plain_model_fit(n_train, n_val, batch_size):
+    # On TensorFlow fit_restarts feeds the shuffled order through one pipeline per fit, the
+    # same order at every epoch (Keras's own fit re-seeds its shuffle at each epoch's new
+    # iterator); on JAX it calls model.fit as it is. Either way each restart must be plain
+    # model.fit weight for weight, epoch by epoch: on TensorFlow the reused restart too. (On
+    # JAX a reused restart draws other shuffles than a fresh model's fit would: the same
+    # kind of restart, not the same one, so there it is compared without reuse.)
+    x, y = X[:n_train], Y[:n_train]
+    validation = (XV[:n_val], YV[:n_val])
+    got = tr.fit_restarts(
+        tiny, x, y, validation, restarts=2, seed=5, max_epochs=6, patience=2,
+        batch_size=batch_size, verbose=0,
+        reuse_compiled=keras.backend.backend() == "tensorflow",
+    )  # fmt: skip
+    for r, seed in enumerate(got.seeds):
+        model, history = plain_fit(
+            seed, x, y, validation, epochs=6, batch_size=batch_size, patience=2
+        )
+        assert got.histories[r] == history, f"restart {r}"
+        if r == got.best_restart:
+            for u, v in zip(got.model.get_weights(), model.get_weights(), strict=True):
+                np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="the one-pipeline path is TensorFlow's"
+)
+def test_on_tensorflow_a_fit_builds_its_pipeline_once():
+    calls = []
+    real_fit = keras.Model.fit
+
+    def spy(self, *args, **kwargs):
+        calls.append(kwargs)
+        return real_fit(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        warnings.simplefilter(
+            "error", UserWarning
+        )  # e.g. Keras's "shuffle=True ... will be ignored"
+        mp.setattr(keras.Model, "fit", spy)
+        tr.fit_restarts(tiny, X, Y, (XV, YV), restarts=1, max_epochs=2, verbose=0)
+    assert len(calls) == 1
+    # Whole epochs from one repeated pipeline: 64 windows in batches of 128 is one step.
+    assert calls[0]["steps_per_epoch"] == 1 and calls[0]["validation_steps"] == 1
+    order = tr._keras_shuffle_order(64, 16)
+    assert sorted(order) == list(range(64)) and list(order) != list(range(64))
 
 
 # ------------------------------------------------------------------ bad input

@@ -100,7 +100,10 @@ def _fake_venv(root, folder):
         _stamp(folder, name, later + i)
     jupyter = folder / ".venv" / "bin" / "jupyter"
     jupyter.parent.mkdir(parents=True)
-    jupyter.write_text('#!/bin/sh\necho "jupyter $* KERAS_BACKEND=$KERAS_BACKEND"\n')
+    jupyter.write_text(
+        '#!/bin/sh\necho "jupyter $* KERAS_BACKEND=$KERAS_BACKEND'
+        ' TF_CPP_MIN_LOG_LEVEL=$TF_CPP_MIN_LOG_LEVEL"\n'
+    )
     jupyter.chmod(0o755)
     return folder
 
@@ -119,6 +122,9 @@ def test_lab_opens_jupyterlab_on_the_chosen_backend(root, tmp_path, backend):
     )
     assert out.returncode == 0, out.stderr
     assert f"KERAS_BACKEND={backend or 'tensorflow'}" in out.stdout.splitlines()[-1], out.stdout
+    # TensorFlow's C++ log silenced as the notebooks' setup cells do (os.environ.setdefault
+    # would keep a lower level from make): no "E0000 ... use_unbounded_threadpool" lines.
+    assert "TF_CPP_MIN_LOG_LEVEL=3" in out.stdout.splitlines()[-1], out.stdout
 
 
 def test_an_unknown_backend_is_refused_with_the_choices(root, tmp_path):
