@@ -16,16 +16,20 @@ Two plain rules choose the settings from the data, before any training:
 
 Only Keras APIs are used, so it runs unchanged on the TensorFlow, JAX and PyTorch backends.
 
-**One input pipeline per fit on TensorFlow.** Keras's ``model.fit(x, y, shuffle=True)`` on
-TensorFlow builds a new ``tf.data`` iterator for the training windows and another for the
-validation windows at every epoch; for the small fits here that set-up is about half of an
-epoch's time. It also means that, with a seed set, every epoch sees **the same shuffled
-order**: the fresh iterator re-seeds the shuffle (JAX's numpy iterator reshuffles each
-epoch). :func:`fit_restarts` asks Keras's own array adapter for that order once and feeds
-it, repeated, through one iterator per fit, so the batches, the weights and the losses are
-exactly those of plain ``model.fit`` (``tests/helpers/test_training.py`` compares them
-weight for weight) at about half the time. When Keras's adapter cannot be imported, it
-falls back to plain ``model.fit``.
+**One training iterator per fit on TensorFlow.** Keras's ``model.fit(x, y, shuffle=True)``
+on TensorFlow builds a new ``tf.data`` iterator over its shuffling pipeline at every epoch;
+for the small fits here that set-up is a large part of an epoch's time. It also means that,
+with a seed set, every epoch sees **the same shuffled order**: each new iterator re-creates
+the shuffle with the same seed (a known TensorFlow behaviour, tensorflow/tensorflow#35682;
+on JAX, Keras reshuffles at every epoch). :func:`fit_restarts` asks Keras's own array
+adapter for that order, checks that it is the same twice, and feeds the windows in it
+through one repeated pipeline, so a fit builds one training iterator instead of one per
+epoch; the validation windows go in a plain pipeline in their order. The batches, the
+weights and the losses are exactly those of plain ``model.fit``
+(``tests/helpers/test_training.py`` compares them weight for weight). It falls back to
+plain ``model.fit`` when Keras's adapter is not the one this code knows, when the model
+runs several steps per execution (``compile(steps_per_execution=...)``) or when
+``keras.config.set_max_steps_per_epoch`` is set.
 
 **A cache of finished fits.** Training is deterministic on one machine (seeded, with
 TensorFlow's op determinism), so the same fit gives the same weights every time. When
@@ -518,26 +522,42 @@ def fit_restarts(
     return result
 
 
-def _fit(model, train, validation, *, epochs, batch_size, callbacks, verbose):
-    """``model.fit`` on shuffled ``train`` with ``validation`` held out, one pipeline per fit.
+def _fit(
+    model: Any,
+    train: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray],
+    *,
+    epochs: int,
+    batch_size: int,
+    callbacks: list,
+    verbose: int,
+) -> Any:
+    """``model.fit(*train, validation_data=validation, epochs=epochs, batch_size=batch_size,
+    shuffle=True, callbacks=callbacks, verbose=verbose)``, with one training iterator per fit
+    on TensorFlow.
 
-    Exactly ``model.fit(*train, validation_data=validation, epochs=epochs,
-    batch_size=batch_size, shuffle=True, callbacks=callbacks, verbose=verbose)``: the same
-    batches in the same order, hence the same weights and losses. On TensorFlow the batches
-    come from one repeated ``tf.data`` pipeline per fit instead of two new iterators per epoch
-    (see the module's docstring).
+    Under a seed set by ``keras.utils.set_random_seed`` (as :func:`fit_restarts` does) the
+    batches, weights and losses are those of that call, bit for bit; see the module's
+    docstring for why and when it falls back to that call itself. Returns its ``History``.
     """
     import keras  # here, not at the top: importing lstm_helpers loads no backend
 
     arguments = dict(epochs=epochs, callbacks=callbacks, verbose=verbose)
-    if keras.backend.backend() == "tensorflow":
+    one_step_at_a_time = getattr(model, "steps_per_execution", 1) == 1
+    if (
+        keras.backend.backend() == "tensorflow"
+        and one_step_at_a_time
+        and not keras.config.max_steps_per_epoch()
+    ):
         order = _keras_shuffle_order(len(train[0]), batch_size)
         if order is not None:
+            import tensorflow as tf
+
+            shuffled = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in train))
             return model.fit(
-                _repeated_batches(train, batch_size, order),
-                steps_per_epoch=-(-len(order) // batch_size),
-                validation_data=_repeated_batches(validation, batch_size),
-                validation_steps=-(-len(validation[0]) // batch_size),
+                shuffled.batch(batch_size).repeat(),  # every epoch the same order, as Keras's
+                steps_per_epoch=math.ceil(len(order) / batch_size),
+                validation_data=tf.data.Dataset.from_tensor_slices(validation).batch(batch_size),
                 shuffle=False,  # the order is already in the pipeline
                 **arguments,
             )
@@ -547,30 +567,30 @@ def _fit(model, train, validation, *, epochs, batch_size, callbacks, verbose):
 
 
 def _keras_shuffle_order(n: int, batch_size: int) -> np.ndarray | None:
-    """The order, shape (n,), in which Keras's ``fit(shuffle=True)`` on TensorFlow feeds ``n``
-    windows at every epoch under the current seed; None if Keras's array adapter is missing.
+    """The order in which Keras's ``fit(shuffle=True)`` on TensorFlow feeds ``n`` windows.
 
-    Keras derives it from TensorFlow's global seed alone, so asking its own array adapter
-    (over the indices ``0..n-1``) right before the fit gives the order the fit would use.
+    Keras draws it from TensorFlow's global seed alone, and draws it again, the same, at
+    every epoch; so asking its own array adapter (over the indices ``0..n-1``) right before
+    the fit gives the order the fit would use at every epoch.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n,), or None
+        A permutation of ``0..n-1``; None (plain ``model.fit`` then) when Keras's adapter
+        is missing or takes other arguments, when it does not give a permutation, or when
+        two passes over it give two orders (a Keras that reshuffles at every epoch).
     """
     try:
         from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
-    except ImportError:  # a Keras that moved its adapter: plain model.fit instead
+
+        dataset = ArrayDataAdapter(np.arange(n), batch_size=batch_size, shuffle=True)
+        dataset = dataset.get_tf_dataset()
+        first, second = (np.concatenate([np.asarray(b) for b in dataset]) for _ in range(2))
+    except (ImportError, TypeError, ValueError, AttributeError):
+        return None  # a Keras whose adapter moved or changed: not the one this code knows
+    if not np.array_equal(np.sort(first), np.arange(n)) or not np.array_equal(first, second):
         return None
-    indices = ArrayDataAdapter(np.arange(n), batch_size=batch_size, shuffle=True)
-    order = np.concatenate([np.asarray(batch) for batch in indices.get_tf_dataset()])
-    if not np.array_equal(np.sort(order), np.arange(n)):
-        return None  # not a permutation of the windows: not the adapter this code knows
-    return order
-
-
-def _repeated_batches(arrays, batch_size: int, order: np.ndarray | None = None):
-    """A ``tf.data`` pipeline of ``arrays`` (taken in ``order``) cut into batches, repeated."""
-    import tensorflow as tf
-
-    if order is not None:
-        arrays = tuple(a[order] for a in arrays)
-    return tf.data.Dataset.from_tensor_slices(arrays).batch(batch_size).repeat()
+    return first
 
 
 # --------------------------------------------------------------------------- the cache

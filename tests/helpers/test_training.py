@@ -204,10 +204,23 @@ def test_reused_restart_equals_a_fresh_restart_start():
 # ------------------------------------------------------------------ the same fit as model.fit
 
 
-def plain_fit(seed, x, y, validation, *, epochs, batch_size, patience):
+XF = RNG.normal(size=(64, 4, 1)).astype("float32")
+YF = 2.0 * XF[:, :, 0].sum(axis=1, keepdims=True)
+XVF = RNG.normal(size=(40, 4, 1)).astype("float32")
+YVF = 2.0 * XVF[:, :, 0].sum(axis=1, keepdims=True)
+ON_TENSORFLOW = keras.backend.backend() == "tensorflow"
+
+
+def small_lstm():
+    model = keras.Sequential([keras.Input((4, 1)), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    return model
+
+
+def plain_fit(build, seed, x, y, validation, *, epochs, batch_size, patience):
     """What fit_restarts' docstring promises for one restart, written with plain model.fit."""
     keras.utils.set_random_seed(seed)
-    model = tiny()
+    model = build()
     stop = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=patience, restore_best_weights=True
     )
@@ -218,28 +231,66 @@ def plain_fit(seed, x, y, validation, *, epochs, batch_size, patience):
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
+class FitSpy:
+    """Records the keyword arguments of every keras.Model.fit call made inside ``with``."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __enter__(self):
+        real_fit = keras.Model.fit
+
+        def spy(model, *args, **kwargs):
+            self.calls.append(kwargs)
+            return real_fit(model, *args, **kwargs)
+
+        self._patch = pytest.MonkeyPatch()
+        self._patch.setattr(keras.Model, "fit", spy)
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.undo()
+
+
 @pytest.mark.parametrize(
-    ("n_train", "n_val", "batch_size"),
-    [(64, 16, 16), (64, 16, 24), (10, 16, 16), (64, 5, 128)],
-    ids=["whole batches", "partial batches", "fewer windows than a batch", "one batch"],
+    ("n_train", "n_val", "batch_size", "build"),
+    [
+        (64, 16, 16, tiny),
+        (64, 40, 24, tiny),
+        (64, 40, 16, tiny),
+        (16, 16, 16, tiny),
+        (10, 16, 16, tiny),
+        (64, 40, 24, small_lstm),
+    ],
+    ids=[
+        "whole batches",
+        "partial batches",
+        "several validation batches",
+        "exactly one batch",
+        "fewer windows than a batch",
+        "an LSTM",
+    ],
 )
-def test_every_restart_is_exactly_plain_model_fit(n_train, n_val, batch_size):
-    # On TensorFlow fit_restarts feeds the shuffled order through one pipeline per fit, the
-    # same order at every epoch (Keras's own fit re-seeds its shuffle at each epoch's new
-    # iterator); on JAX it calls model.fit as it is. Either way each restart must be plain
-    # model.fit weight for weight, epoch by epoch: on TensorFlow the reused restart too. (On
-    # JAX a reused restart draws other shuffles than a fresh model's fit would: the same
-    # kind of restart, not the same one, so there it is compared without reuse.)
-    x, y = X[:n_train], Y[:n_train]
-    validation = (XV[:n_val], YV[:n_val])
-    got = tr.fit_restarts(
-        tiny, x, y, validation, restarts=2, seed=5, max_epochs=6, patience=2,
-        batch_size=batch_size, verbose=0,
-        reuse_compiled=keras.backend.backend() == "tensorflow",
-    )  # fmt: skip
+def test_every_restart_is_exactly_plain_model_fit(n_train, n_val, batch_size, build):
+    # On TensorFlow fit_restarts feeds the windows in Keras's shuffled order through one
+    # repeated pipeline, the same order at every epoch (Keras's own fit re-creates its
+    # shuffle, with the same seed, at each epoch's new iterator); on JAX it calls model.fit
+    # as it is. Either way each restart must be plain model.fit weight for weight, epoch by
+    # epoch: on TensorFlow the reused restart too. (On JAX a reused restart draws other
+    # shuffles than a fresh model's fit would: the same kind of restart, not the same one,
+    # so there it is compared without reuse.)
+    x, y = XF[:n_train], YF[:n_train]
+    validation = (XVF[:n_val], YVF[:n_val])
+    with FitSpy() as spy:
+        got = tr.fit_restarts(
+            build, x, y, validation, restarts=2, seed=5, max_epochs=6, patience=2,
+            batch_size=batch_size, verbose=0, reuse_compiled=ON_TENSORFLOW,
+        )  # fmt: skip
+    # The path under test was taken: on TensorFlow whole epochs from one repeated pipeline.
+    assert [("steps_per_epoch" in call) for call in spy.calls] == [ON_TENSORFLOW] * 2
     for r, seed in enumerate(got.seeds):
         model, history = plain_fit(
-            seed, x, y, validation, epochs=6, batch_size=batch_size, patience=2
+            build, seed, x, y, validation, epochs=6, batch_size=batch_size, patience=2
         )
         assert got.histories[r] == history, f"restart {r}"
         if r == got.best_restart:
@@ -247,28 +298,68 @@ def test_every_restart_is_exactly_plain_model_fit(n_train, n_val, batch_size):
                 np.testing.assert_array_equal(u, v)
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="the one-pipeline path is TensorFlow's"
-)
-def test_on_tensorflow_a_fit_builds_its_pipeline_once():
-    calls = []
-    real_fit = keras.Model.fit
-
-    def spy(self, *args, **kwargs):
-        calls.append(kwargs)
-        return real_fit(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        warnings.simplefilter(
-            "error", UserWarning
-        )  # e.g. Keras's "shuffle=True ... will be ignored"
-        mp.setattr(keras.Model, "fit", spy)
+@pytest.mark.skipif(not ON_TENSORFLOW, reason="the one-iterator path is TensorFlow's")
+def test_on_tensorflow_a_fit_takes_whole_epochs_from_one_pipeline():
+    with FitSpy() as spy, warnings.catch_warnings():
+        # No warning either, e.g. Keras's "shuffle=True ... will be ignored".
+        warnings.simplefilter("error", UserWarning)
         tr.fit_restarts(tiny, X, Y, (XV, YV), restarts=1, max_epochs=2, verbose=0)
-    assert len(calls) == 1
-    # Whole epochs from one repeated pipeline: 64 windows in batches of 128 is one step.
-    assert calls[0]["steps_per_epoch"] == 1 and calls[0]["validation_steps"] == 1
+    # 64 windows in batches of 128: one step per epoch; the validation pipeline is finite.
+    assert len(spy.calls) == 1 and spy.calls[0]["steps_per_epoch"] == 1
+    assert "validation_steps" not in spy.calls[0] and spy.calls[0]["shuffle"] is False
+    keras.utils.set_random_seed(0)
     order = tr._keras_shuffle_order(64, 16)
     assert sorted(order) == list(range(64)) and list(order) != list(range(64))
+    keras.utils.set_random_seed(0)
+    np.testing.assert_array_equal(tr._keras_shuffle_order(64, 16), order)
+
+
+def several_steps_per_execution():
+    model = tiny()
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=3)
+    return model
+
+
+@pytest.mark.skipif(not ON_TENSORFLOW, reason="the one-iterator path is TensorFlow's")
+@pytest.mark.parametrize("case", ["steps_per_execution", "max_steps_per_epoch"])
+def test_plain_model_fit_where_one_pipeline_would_differ(case, monkeypatch):
+    # Several steps per execution, or a cap on steps, stop at the end of a finite epoch in
+    # plain fit but would run on into the next pass of a repeated pipeline.
+    build = several_steps_per_execution if case == "steps_per_execution" else tiny
+    if case == "max_steps_per_epoch":
+        monkeypatch.setattr(keras.config, "max_steps_per_epoch", lambda: 2)
+    with FitSpy() as spy:
+        tr.fit_restarts(build, X, Y, (XV, YV), restarts=1, max_epochs=1, batch_size=16, verbose=0)
+    assert "steps_per_epoch" not in spy.calls[0] and spy.calls[0]["shuffle"] is True
+
+
+@pytest.mark.skipif(not ON_TENSORFLOW, reason="the one-iterator path is TensorFlow's")
+def test_an_adapter_that_reshuffles_each_pass_means_plain_model_fit(monkeypatch):
+    from keras.src.trainers.data_adapters import array_data_adapter
+
+    class Passes:  # one batch per pass, a new permutation at every pass
+        def __init__(self, n):
+            self.n, self.rng = n, np.random.default_rng(0)
+
+        def __iter__(self):
+            yield self.rng.permutation(self.n)
+
+    class Reshuffling:  # a Keras whose shuffle changes at every pass over the data
+        def __init__(self, x, batch_size, shuffle):
+            self.n = len(x)
+
+        def get_tf_dataset(self):
+            return Passes(self.n)
+
+    monkeypatch.setattr(array_data_adapter, "ArrayDataAdapter", Reshuffling)
+    assert tr._keras_shuffle_order(64, 16) is None
+
+    class Missing:
+        def __init__(self, *args, **kwargs):
+            raise TypeError("unexpected keyword argument 'batch_size'")
+
+    monkeypatch.setattr(array_data_adapter, "ArrayDataAdapter", Missing)
+    assert tr._keras_shuffle_order(64, 16) is None
 
 
 # ------------------------------------------------------------------ bad input

@@ -117,6 +117,7 @@ def test_lab_opens_jupyterlab_on_the_chosen_backend(root, tmp_path, backend):
     outer = {"KERAS_BACKEND", "MAKELEVEL", "MAKEFLAGS", "MFLAGS"}
     env = {k: v for k, v in os.environ.items() if k not in outer}
     env["KERAS_BACKEND"] = "torch"  # a learner's own setting does not leak into make lab
+    env["TF_CPP_MIN_LOG_LEVEL"] = "0"  # nor a lower log level (make test exports 3 itself)
     out = subprocess.run(
         ["make", "lab", *args], cwd=folder, capture_output=True, text=True, env=env
     )

@@ -9,7 +9,7 @@ kernel printed them (``tools/build_notebooks.py`` filters nothing). So:
 
 1. no committed notebook holds such a line;
 2. every notebook sets ``TF_CPP_MIN_LOG_LEVEL`` in code that runs before its first
-   ``import keras`` (``make notebooks`` exports level 2, which would hide a notebook that
+   ``import keras`` (``make notebooks`` exports level 3, which would hide a notebook that
    forgot, from the saved outputs but not from a learner on Colab);
 3. in a real kernel whose environment does not silence TensorFlow (``TF_CPP_MIN_LOG_LEVEL``
    unset, as on Colab or in a learner's own Jupyter; ``TF_CPP_MAX_VLOG_LEVEL=1`` makes
