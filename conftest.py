@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -62,14 +63,49 @@ def pytest_xdist_make_scheduler(config, log):
     scheduler replaces any ``--dist`` given, and other items are grouped by module (xdist's
     ``--dist loadscope``, whose ``_split_scope`` this overrides, as xdist's own ``--dist
     loadgroup`` does; pytest-xdist is pinned).
+
+    Longest first: the pairs are handed out in decreasing order of their cold run time in
+    ``benchmarks/results.json`` (a notebook it does not list counts as longest), and a worker
+    gets its next pair only when it is down to its last notebook, not one pair ahead as
+    xdist's default does, so the long notebook-3 pair does not end up queued behind another
+    pair on one worker while the other worker runs out of work.
     """
     if not config.getoption("nbmake", default=False):
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    seconds = measured_seconds(Path(__file__).parent / "benchmarks" / "results.json")
 
     class TutorialWithSolutions(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             file = Path(nodeid.split("::")[0]).name
             return file[:2] if file.endswith(".ipynb") else super()._split_scope(nodeid)
 
+        def _assign_work_unit(self, node) -> None:
+            def cost(scope: str) -> float:
+                files = [nodeid.split("::")[0] for nodeid in self.workqueue[scope]]
+                return sum(seconds.get(Path(f).name, math.inf) for f in files)
+
+            for scope in sorted(self.workqueue, key=cost, reverse=True):  # stable
+                self.workqueue.move_to_end(scope)
+            super()._assign_work_unit(node)
+
+        def _reschedule(self, node) -> None:
+            # A worker runs a notebook only once it knows the next one (or is told to stop),
+            # so it needs new work when one notebook is left, and not before.
+            if node.shutting_down or (
+                self.workqueue and self._pending_of(self.assigned_work[node]) > 1
+            ):
+                return
+            super()._reschedule(node)
+
     return TutorialWithSolutions(config, log)
+
+
+def measured_seconds(results: Path) -> dict[str, float]:
+    """Each notebook's cold run time in ``make bench``'s results, by file name ({} if none)."""
+    try:
+        rows = json.loads(results.read_text(encoding="utf-8"))["notebooks"]["rows"]
+        return {Path(row["notebook"]).name: float(row["seconds"]) for row in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

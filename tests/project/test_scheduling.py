@@ -8,6 +8,7 @@ tutorial on another worker.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -59,14 +60,13 @@ def test_without_nbmake_xdist_keeps_its_own_scheduler(pytestconfig):
     assert make(_Config(pytestconfig, False), log=None) is None
 
 
-def test_a_real_run_puts_each_pair_on_one_worker_tutorial_first(tmp_path):
-    """Three tiny pairs of notebooks under two workers: each pair shares a worker, in order."""
+def _real_run(tmp_path, names: list[str]) -> list[list[str]]:
+    """Tiny notebooks ``names`` under two workers, with the root conftest.py: (worker,
+    notebook) in the order the workers started them."""
     import nbformat
 
     (tmp_path / "conftest.py").write_text((ROOT / "conftest.py").read_text())
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    names = ["01_a", "02_b", "03_c"]
-    names += [f"solutions/{name}_solutions" for name in names]
     for name in names:
         path = tmp_path / "notebooks" / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +96,46 @@ def test_a_real_run_puts_each_pair_on_one_worker_tutorial_first(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     rows = [line.split() for line in (tmp_path / "order.txt").read_text().splitlines()]
     assert sorted(path for _, path in rows) == sorted(f"notebooks/{n}.ipynb" for n in names)
+    return rows
+
+
+def test_a_real_run_puts_each_pair_on_one_worker_tutorial_first(tmp_path):
+    """Three tiny pairs of notebooks under two workers: each pair shares a worker, in order."""
+    names = ["01_a", "02_b", "03_c"]
+    rows = _real_run(tmp_path, names + [f"solutions/{name}_solutions" for name in names])
     for number in ("01", "02", "03"):
         mine = [(w, p) for w, p in rows if p.rsplit("/", 1)[-1].startswith(number)]
         assert len({w for w, _ in mine}) == 1, rows  # one worker
         assert "solutions" not in mine[0][1], rows  # the tutorial first
+
+
+def test_the_longest_pairs_start_first(tmp_path):
+    """Pairs go out longest first by make bench's cold times; an unmeasured notebook first."""
+    names = ["01_a", "02_b", "03_c"]
+    seconds = {"01_a": 1.0, "02_b": 30.0, "03_c": 20.0}
+    rows = [{"notebook": f"notebooks/{n}.ipynb", "seconds": t} for n, t in seconds.items()]
+    rows += [
+        {"notebook": f"notebooks/solutions/{n}_solutions.ipynb", "seconds": t}
+        for n, t in seconds.items()
+    ]
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "results.json").write_text(json.dumps({"notebooks": {"rows": rows}}))
+    order = _real_run(tmp_path, [*names, *(f"solutions/{n}_solutions" for n in names), "04_d"])
+    first = {}
+    for worker, path in order:
+        first.setdefault(worker, path)
+    # Collection order would start 01_a and 02_b; longest first starts 04_d (no time: counted
+    # as longest) and 02_b. 04_d's worker, down to its last notebook, gets the longest pair
+    # left, 03_c, at once; 01_a, the shortest, goes to whichever worker frees up first.
+    assert sorted(first.values()) == ["notebooks/02_b.ipynb", "notebooks/04_d.ipynb"], order
+    worker = {path: w for w, path in order}
+    assert worker["notebooks/03_c.ipynb"] == worker["notebooks/04_d.ipynb"], order
+
+
+def test_measured_seconds_reads_make_bench_results_and_tolerates_none(tmp_path):
+    measured = _root_conftest().measured_seconds
+    assert measured(tmp_path / "missing.json") == {}
+    (tmp_path / "bad.json").write_text("{")
+    assert measured(tmp_path / "bad.json") == {}
+    times = measured(ROOT / "benchmarks" / "results.json")
+    assert times["03_real_data_nab.ipynb"] > 0 and "03_real_data_nab_solutions.ipynb" in times
