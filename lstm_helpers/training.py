@@ -553,11 +553,15 @@ def _fit(
         if order is not None:
             import tensorflow as tf
 
-            shuffled = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in train))
+            def batches(arrays):  # Keras's batch shape too: fixed when every batch is whole
+                whole = len(arrays[0]) % batch_size == 0
+                dataset = tf.data.Dataset.from_tensor_slices(arrays)
+                return dataset.batch(batch_size, drop_remainder=whole)
+
             return model.fit(
-                shuffled.batch(batch_size).repeat(),  # every epoch the same order, as Keras's
+                batches(tuple(a[order] for a in train)).repeat(),  # each epoch one pass
                 steps_per_epoch=math.ceil(len(order) / batch_size),
-                validation_data=tf.data.Dataset.from_tensor_slices(validation).batch(batch_size),
+                validation_data=batches(validation),
                 shuffle=False,  # the order is already in the pipeline
                 **arguments,
             )
@@ -583,9 +587,14 @@ def _keras_shuffle_order(n: int, batch_size: int) -> np.ndarray | None:
     try:
         from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
-        dataset = ArrayDataAdapter(np.arange(n), batch_size=batch_size, shuffle=True)
-        dataset = dataset.get_tf_dataset()
-        first, second = (np.concatenate([np.asarray(b) for b in dataset]) for _ in range(2))
+        adapter = ArrayDataAdapter(np.arange(n), batch_size=batch_size, shuffle=True)
+        dataset = adapter.get_tf_dataset()
+        passes = []
+        for _ in range(2):  # two epochs, as fit runs them
+            adapter.on_epoch_begin()
+            passes.append(np.concatenate([np.asarray(batch) for batch in dataset]))
+            adapter.on_epoch_end()
+        first, second = passes
     except (ImportError, TypeError, ValueError, AttributeError):
         return None  # a Keras whose adapter moved or changed: not the one this code knows
     if not np.array_equal(np.sort(first), np.arange(n)) or not np.array_equal(first, second):

@@ -11,7 +11,7 @@
 # - to tell skill from chance (each detector against its own null) and from luck (one verdict rule over seeds);
 # - to read a NAB result: what its wide spans do to the metrics, and what a "hit" really was.
 #
-# **Prerequisites:** notebooks 1 and 2. **Run time:** a few minutes: it trains twelve LSTMs (two kinds, two series, three seeds), each from two random starts; the README's table gives the run time that `make bench` measured.
+# **Prerequisites:** notebooks 1 and 2. **Run time:** about two minutes on a 2-core CPU: it trains twelve LSTMs (two kinds, two series, three seeds), each from two random starts; the README's table gives `make bench`'s figure.
 
 # %% [markdown]
 # **Data.** NAB is MIT licensed and not redistributed here: `nab.load` downloads the files once from NAB's repository at a pinned commit, verifies their checksums and caches them. Offline, point the `LSTM_HELPERS_DATA` environment variable at a folder laid out like NAB's repository.

@@ -12,7 +12,7 @@
 # - the **point-adjust trap**, which lifts coin flips to within a few hundredths of a trained model;
 # - to judge every result against the detector's own null, and every comparison over seeds with one rule.
 #
-# **Prerequisites:** notebooks 1–3. **Run time:** two to three minutes cold on a 2-core CPU, mostly training (the README's table gives what `make bench` measured); far less when `LSTM_HELPERS_MODEL_CACHE` holds the finished fits.
+# **Prerequisites:** notebooks 1–3. **Run time:** about a minute cold on a 2-core CPU, mostly training (the README's table gives what `make bench` measured); far less when `LSTM_HELPERS_MODEL_CACHE` holds the finished fits.
 #
 # **Sources.** Hundman et al., "Detecting spacecraft anomalies using LSTMs and nonparametric dynamic thresholding" (KDD 2018) and `khundman/telemanom`; Lavin and Ahmad (2015) and `numenta/NAB`; Orion (`sintel-dev/Orion`); Kim et al., "Towards a rigorous evaluation of time-series anomaly detection" (AAAI 2022). **Data:** two NAB series (MIT licence), checksum-verified.
 

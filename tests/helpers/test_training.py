@@ -261,6 +261,7 @@ class FitSpy:
         (16, 16, 16, tiny),
         (10, 16, 16, tiny),
         (64, 40, 24, small_lstm),
+        (64, 16, 16, small_lstm),
     ],
     ids=[
         "whole batches",
@@ -269,6 +270,7 @@ class FitSpy:
         "exactly one batch",
         "fewer windows than a batch",
         "an LSTM",
+        "an LSTM on whole batches",
     ],
 )
 def test_every_restart_is_exactly_plain_model_fit(n_train, n_val, batch_size, build):

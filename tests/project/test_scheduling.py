@@ -139,3 +139,36 @@ def test_measured_seconds_reads_make_bench_results_and_tolerates_none(tmp_path):
     assert measured(tmp_path / "bad.json") == {}
     times = measured(ROOT / "benchmarks" / "results.json")
     assert times["03_real_data_nab.ipynb"] > 0 and "03_real_data_nab_solutions.ipynb" in times
+
+
+class _Node:
+    """A stand-in for an xdist worker: records the items it is sent and its shutdown."""
+
+    def __init__(self, name):
+        self.sent, self.shutting_down = [], False
+        self.gateway = type("Gateway", (), {"id": name})()  # xdist names workers by it
+
+    def send_runtest_some(self, indices):
+        self.sent.append(list(indices))
+
+    def shutdown(self):
+        self.shutting_down = True
+
+
+def test_a_worker_gets_its_next_pair_only_when_down_to_its_last_notebook(pytestconfig):
+    # xdist's default hands a worker more work while it still has two notebooks to run: the
+    # first worker would get 01 and 03 at once, and the second, done with 02, nothing left.
+    scheduler = _root_conftest().pytest_xdist_make_scheduler(_Config(pytestconfig, True), log=None)
+    names = ["01_a", "02_b", "03_c"]  # not in make bench's results: collection order
+    collection = [f"notebooks/{n}.ipynb::{n}.ipynb" for n in names]
+    collection += [f"notebooks/solutions/{n}_solutions.ipynb::{n}_solutions.ipynb" for n in names]
+    a, b = _Node("gw0"), _Node("gw1")
+    for node in (a, b):
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collection)
+    scheduler.schedule()
+    assert a.sent == [[0, 3]] and b.sent == [[1, 4]]  # one pair each, tutorial first
+    scheduler.mark_test_complete(b, 1)  # b is down to 02's solutions: it gets 03
+    assert b.sent == [[1, 4], [2, 5]] and not b.shutting_down
+    scheduler.mark_test_complete(a, 0)  # a is down to 01's solutions, nothing left: stop
+    assert a.sent == [[0, 3]] and a.shutting_down
