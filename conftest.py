@@ -65,7 +65,7 @@ def pytest_xdist_make_scheduler(config, log):
     loadgroup`` does; pytest-xdist is pinned).
 
     Longest first: the pairs are handed out in decreasing order of their cold run time in
-    ``benchmarks/results.json`` (a notebook it does not list counts as longest), and a worker
+    ``benchmarks/results.json`` (a file it does not list counts as longest), and a worker
     gets its next pair only when it is down to its last notebook, not one pair ahead as
     xdist's default does, so the long notebook-3 pair does not end up queued behind another
     pair on one worker while the other worker runs out of work.

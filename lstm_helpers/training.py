@@ -14,7 +14,9 @@ Two plain rules choose the settings from the data, before any training:
 * :func:`capacity`: LSTM units grow, and the maximum number of epochs shrinks, with the number
   of training windows, within fixed bounds (a fit's worst-case time is bounded).
 
-Only Keras APIs are used, so it runs unchanged on the TensorFlow, JAX and PyTorch backends.
+It runs unchanged on the TensorFlow, JAX and PyTorch backends: Keras APIs only, except for the
+TensorFlow speed-up below, which also asks Keras's own (private) array adapter and
+``tf.data``, and falls back to plain Keras when it cannot.
 
 **One training iterator per fit on TensorFlow.** Keras's ``model.fit(x, y, shuffle=True)``
 on TensorFlow builds a new ``tf.data`` iterator over its shuffling pipeline at every epoch;
