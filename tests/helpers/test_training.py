@@ -183,21 +183,36 @@ def test_same_seed_same_result():
     assert c.histories[0] != a.histories[0]
 
 
+class FitSpy:
+    """Records every keras.Model.fit call made inside ``with``: its keyword arguments
+    (``calls``) and the model's weights when it began (``weights``)."""
+
+    def __init__(self):
+        self.calls, self.weights = [], []
+
+    def __enter__(self):
+        real_fit = keras.Model.fit
+
+        def spy(model, *args, **kwargs):
+            self.calls.append(kwargs)
+            self.weights.append([w.copy() for w in model.get_weights()])
+            return real_fit(model, *args, **kwargs)
+
+        self._patch = pytest.MonkeyPatch()
+        self._patch.setattr(keras.Model, "fit", spy)
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.undo()
+
+
 def test_reused_restart_equals_a_fresh_restart_start():
     # With reuse, restart 1 must start from the weights build() gives under seed 1000.
-    seen = []
-    real_fit = keras.Model.fit
-
-    def spy(self, *args, **kwargs):
-        seen.append([w.copy() for w in self.get_weights()])
-        return real_fit(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(keras.Model, "fit", spy)
+    with FitSpy() as spy:
         tr.fit_restarts(tiny, X, Y, (XV, YV), restarts=2, seed=0, max_epochs=1, verbose=0)
     keras.utils.set_random_seed(1000)
     expected = tiny().get_weights()
-    for u, v in zip(seen[1], expected, strict=True):
+    for u, v in zip(spy.weights[1], expected, strict=True):
         np.testing.assert_array_equal(u, v)
 
 
@@ -229,27 +244,6 @@ def plain_fit(build, seed, x, y, validation, *, epochs, batch_size, patience):
         callbacks=[stop, keras.callbacks.TerminateOnNaN()], verbose=0,
     )  # fmt: skip
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
-
-
-class FitSpy:
-    """Records the keyword arguments of every keras.Model.fit call made inside ``with``."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __enter__(self):
-        real_fit = keras.Model.fit
-
-        def spy(model, *args, **kwargs):
-            self.calls.append(kwargs)
-            return real_fit(model, *args, **kwargs)
-
-        self._patch = pytest.MonkeyPatch()
-        self._patch.setattr(keras.Model, "fit", spy)
-        return self
-
-    def __exit__(self, *exc):
-        self._patch.undo()
 
 
 @pytest.mark.parametrize(
